@@ -1,0 +1,69 @@
+"""Per-request plumbing: correlation ids, the request journal, and scenario cleanup."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+
+from checkout_hub.services import journal, scenarios
+
+CORRELATION_HEADERS = ("HTTP_X_CORRELATION_ID", "HTTP_X_REQUEST_ID")
+SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,100}$")
+
+
+def correlation_id_for(request) -> str:
+    """The caller's X-Correlation-Id (or X-Request-Id) when it is sane, else a new UUID."""
+    for header in CORRELATION_HEADERS:
+        value = request.META.get(header, "").strip()
+        if value and SAFE_ID.match(value):
+            return value
+    return str(uuid.uuid4())
+
+
+class RequestJournalMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.correlation_id = correlation_id_for(request)
+        if not (settings.HUB_JOURNAL_ENABLED and journal.is_journaled(request.path)):
+            try:
+                return self.get_response(request)
+            finally:
+                scenarios.deactivate()
+
+        started = time.perf_counter()
+        try:
+            # Read the body now so it can be journaled after the view has parsed it.
+            raw_body = request.body
+        except RequestDataTooBig:
+            raw_body = b"[body too large to keep]"
+        try:
+            response = self.get_response(request)
+        finally:
+            scenarios.deactivate()
+        duration_ms = (time.perf_counter() - started) * 1000
+        self._write(request, response, raw_body, duration_ms)
+        return response
+
+    def _write(self, request, response, raw_body: bytes, duration_ms: float) -> None:
+        response_body = b"" if response.streaming else response.content
+        journal.record(
+            vendor=getattr(request, "hub_vendor", "") or journal.vendor_for_path(request.path),
+            method=request.method,
+            path=request.path[:500],
+            query=journal.redact_query(request.META.get("QUERY_STRING", "")),
+            status=response.status_code,
+            duration_ms=round(duration_ms, 3),
+            correlation_id=request.correlation_id,
+            scenario=getattr(request, "hub_scenario", ""),
+            remote_addr=request.META.get("REMOTE_ADDR") or None,
+            request_headers=journal.redact_headers(request.headers),
+            request_body=journal.redact_body(raw_body, request.content_type or ""),
+            response_headers=journal.redact_headers(response.headers),
+            response_body=journal.redact_body(response_body, response.get("Content-Type", "")),
+        )

@@ -1,0 +1,32 @@
+"""The shared store's models, split by topic."""
+
+from .carts import Cart, CartItem
+from .catalog import Category, Product, ProductImage
+from .customers import ADDRESS_FIELDS, Customer, CustomerAddress, normalise_email
+from .hub import RequestLog, ScenarioRule
+from .orders import Order, OrderItem, OrderMeta, Payment
+from .store import Coupon, ShippingMethod, ShippingZone, TaxRate
+from .vendors import Vendor
+
+__all__ = [
+    "ADDRESS_FIELDS",
+    "Cart",
+    "CartItem",
+    "Category",
+    "Coupon",
+    "Customer",
+    "CustomerAddress",
+    "Order",
+    "OrderItem",
+    "OrderMeta",
+    "Payment",
+    "Product",
+    "ProductImage",
+    "RequestLog",
+    "ScenarioRule",
+    "ShippingMethod",
+    "ShippingZone",
+    "TaxRate",
+    "Vendor",
+    "normalise_email",
+]

@@ -1,0 +1,229 @@
+"""The catalogue: categories, products (simple, variable and their variations), images.
+
+Prices are integers in minor units of the store currency. A variable product is a parent whose
+purchasable children are `variation` products; `attributes` on the parent lists the options,
+`variation_attributes` on a variation says which option it is ("" means "any").
+"""
+
+from django.db import models
+from django.utils.text import slugify
+
+from checkout_hub import clock
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+class ProductQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Product.Status.PUBLISH)
+
+    def catalogue(self):
+        """Top-level products a storefront lists (variations are reached through parents)."""
+        return self.published().exclude(type=Product.Type.VARIATION)
+
+    def with_display_data(self):
+        return self.select_related("parent").prefetch_related(
+            "images", "categories", "variations"
+        )
+
+
+class Product(models.Model):
+    class Type(models.TextChoices):
+        SIMPLE = "simple", "Simple"
+        VARIABLE = "variable", "Variable"
+        VARIATION = "variation", "Variation"
+
+    class Status(models.TextChoices):
+        PUBLISH = "publish", "Published"
+        DRAFT = "draft", "Draft"
+        PRIVATE = "private", "Private"
+
+    class StockStatus(models.TextChoices):
+        IN_STOCK = "instock", "In stock"
+        OUT_OF_STOCK = "outofstock", "Out of stock"
+        ON_BACKORDER = "onbackorder", "On backorder"
+
+    class Backorders(models.TextChoices):
+        NO = "no", "Do not allow"
+        NOTIFY = "notify", "Allow, but notify customer"
+        YES = "yes", "Allow"
+
+    type = models.CharField(max_length=20, choices=Type.choices, default=Type.SIMPLE)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="variations",
+        help_text="For variations: the variable product they belong to.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISH)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, blank=True)
+    sku = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    short_description = models.TextField(blank=True)
+    description = models.TextField(blank=True)
+    featured = models.BooleanField(default=False)
+    menu_order = models.IntegerField(default=0)
+
+    regular_price = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Minor units (cents). Empty: not purchasable."
+    )
+    sale_price = models.PositiveIntegerField(null=True, blank=True, help_text="Minor units.")
+    sale_starts_at = models.DateTimeField(null=True, blank=True)
+    sale_ends_at = models.DateTimeField(null=True, blank=True)
+    tax_class = models.CharField(max_length=50, blank=True, default="")
+    taxable = models.BooleanField(default=True)
+
+    virtual = models.BooleanField(default=False, help_text="Needs no shipping.")
+    downloadable = models.BooleanField(default=False)
+    downloads = models.JSONField(default=list, blank=True, help_text='[{"name", "file"}]')
+
+    manage_stock = models.BooleanField(default=False)
+    stock_quantity = models.IntegerField(null=True, blank=True)
+    stock_status = models.CharField(
+        max_length=20, choices=StockStatus.choices, default=StockStatus.IN_STOCK
+    )
+    backorders = models.CharField(max_length=10, choices=Backorders.choices, default="no")
+    low_stock_amount = models.PositiveIntegerField(null=True, blank=True)
+    sold_individually = models.BooleanField(default=False)
+    quantity_min = models.PositiveIntegerField(default=1)
+    quantity_max = models.PositiveIntegerField(null=True, blank=True)
+    quantity_step = models.PositiveIntegerField(default=1)
+
+    weight_grams = models.PositiveIntegerField(null=True, blank=True)
+
+    attributes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Variable products: [{"name": "Color", "slug": "pa_color", '
+        '"options": ["Blue", "Red"], "variation": true}]',
+    )
+    variation_attributes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Variations: {"pa_color": "Blue", "pa_size": ""} ("" = any value).',
+    )
+    categories = models.ManyToManyField(Category, blank=True, related_name="products")
+
+    average_rating = models.DecimalField(max_digits=3, decimal_places=2, default=0)
+    review_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["menu_order", "id"]
+        indexes = [models.Index(fields=["status", "type"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        if self.manage_stock and self.stock_quantity is not None:
+            self.stock_status = self.stock_status_for(self.stock_quantity)
+        super().save(*args, **kwargs)
+
+    def _unique_slug(self) -> str:
+        base = slugify(self.name) or "product"
+        slug, n = base, 2
+        while Product.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def stock_status_for(self, quantity: int) -> str:
+        """WooCommerce's rule for managed stock: out at <= 0 unless backorders are allowed."""
+        if quantity > 0:
+            return self.StockStatus.IN_STOCK
+        if self.backorders != self.Backorders.NO:
+            return self.StockStatus.ON_BACKORDER
+        return self.StockStatus.OUT_OF_STOCK
+
+    # --- prices -------------------------------------------------------------------------------
+    def is_on_sale(self, at=None) -> bool:
+        if self.sale_price is None or self.regular_price is None:
+            return False
+        if self.sale_price >= self.regular_price:
+            return False
+        at = at or clock.now()
+        if self.sale_starts_at and at < self.sale_starts_at:
+            return False
+        return not (self.sale_ends_at and at >= self.sale_ends_at)
+
+    @property
+    def on_sale(self) -> bool:
+        return self.is_on_sale()
+
+    @property
+    def price(self) -> int | None:
+        """The price a buyer pays now, in minor units."""
+        return self.sale_price if self.is_on_sale() else self.regular_price
+
+    # --- stock ----------------------------------------------------------------------------------
+    @property
+    def is_in_stock(self) -> bool:
+        return self.stock_status != self.StockStatus.OUT_OF_STOCK
+
+    @property
+    def backorders_allowed(self) -> bool:
+        return self.backorders != self.Backorders.NO
+
+    @property
+    def is_purchasable(self) -> bool:
+        if self.type == self.Type.VARIABLE:
+            return False  # the buyer purchases one of its variations
+        if self.status != self.Status.PUBLISH or self.regular_price is None:
+            return False
+        return not (self.parent_id and self.parent.status != self.Status.PUBLISH)
+
+    def available_quantity(self) -> int | None:
+        """How many can be bought now; None means unlimited."""
+        if not self.manage_stock:
+            return None if self.is_in_stock else 0
+        if self.backorders_allowed:
+            return None
+        return max(self.stock_quantity or 0, 0)
+
+    @property
+    def needs_shipping(self) -> bool:
+        return not self.virtual
+
+    @property
+    def display_name(self) -> str:
+        """A variation's name as WooCommerce shows it: "Hoodie - Blue, Large"."""
+        if self.type != self.Type.VARIATION or not self.variation_attributes:
+            return self.name
+        values = [v for v in self.variation_attributes.values() if v]
+        base = self.parent.name if self.parent_id else self.name
+        return f"{base} - {', '.join(values)}" if values else base
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    src = models.URLField(max_length=500)
+    name = models.CharField(max_length=200, blank=True)
+    alt = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name or self.src

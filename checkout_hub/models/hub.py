@@ -1,0 +1,73 @@
+"""The hub's own records: stored scenario rules and the request journal."""
+
+import fnmatch
+
+from django.db import models
+
+from checkout_hub import clock
+
+from .vendors import Vendor
+
+
+class ScenarioRule(models.Model):
+    """Forces a scenario on matching requests, for testers who cannot add headers."""
+
+    scenario = models.CharField(max_length=50)
+    vendor = models.CharField(max_length=20, choices=Vendor.choices, blank=True)
+    method = models.CharField(
+        max_length=10, blank=True, help_text="GET, POST... Empty: any method."
+    )
+    path_pattern = models.CharField(
+        max_length=255,
+        blank=True,
+        default="*",
+        help_text="Shell-style pattern on the path, e.g. /wp-json/wc/store/v1/checkout*",
+    )
+    enabled = models.BooleanField(default=True)
+    remaining_uses = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many more requests it fires on. Empty: no limit."
+    )
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never.")
+    note = models.CharField(max_length=255, blank=True)
+    hits = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.scenario} on {self.method or '*'} {self.path_pattern or '*'}"
+
+    def matches(self, vendor: str, method: str, path: str) -> bool:
+        if self.vendor and self.vendor != vendor:
+            return False
+        if self.method and self.method.upper() != method.upper():
+            return False
+        return fnmatch.fnmatchcase(path, self.path_pattern or "*")
+
+
+class RequestLog(models.Model):
+    """One row per API request; secrets are redacted before the row is written."""
+
+    vendor = models.CharField(max_length=20, choices=Vendor.choices, blank=True, db_index=True)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500, db_index=True)
+    query = models.TextField(blank=True)
+    status = models.PositiveSmallIntegerField(db_index=True)
+    duration_ms = models.FloatField()
+    correlation_id = models.CharField(max_length=100, blank=True, db_index=True)
+    scenario = models.CharField(max_length=50, blank=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    request_headers = models.JSONField(default=dict, blank=True)
+    request_body = models.TextField(blank=True)
+    response_headers = models.JSONField(default=dict, blank=True)
+    response_body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "request"
+        verbose_name_plural = "request journal"
+
+    def __str__(self):
+        return f"{self.method} {self.path} {self.status}"

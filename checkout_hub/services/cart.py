@@ -1,0 +1,423 @@
+"""Cart operations: add, update quantity, remove, clear, coupons, addresses, shipping choice.
+
+Stock, sold-individually and quantity-limit rules live here, with WooCommerce's semantics:
+adding the same product and options again merges into one line (the line key is an md5 of
+them); a new line is clamped silently to the quantity limits once stock allows it; raising a
+line's quantity is checked against stock and limits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from checkout_hub.models import Cart, CartItem, Coupon, Customer, Product, normalise_email
+
+from . import addresses, pricing, scenarios
+from .errors import (
+    CartItemNotFound,
+    CouponNotApplied,
+    InvalidCoupon,
+    InvalidQuantity,
+    InvalidVariation,
+    NotPurchasable,
+    OutOfStock,
+    ProductNotFound,
+    TooManyInCart,
+)
+
+MAX_QUANTITY = 9999  # WooCommerce's ceiling for a line's quantity
+
+
+# --- creating and loading -------------------------------------------------------------------------
+def create_cart(*, vendor: str, currency: str | None = None, key: str | None = None, **fields):
+    cart = Cart(vendor=vendor, **fields)
+    if currency:
+        cart.currency = currency
+    if key:
+        cart.key = key
+    cart.save()
+    return cart
+
+
+def load(key: str, *, include_completed: bool = False) -> Cart | None:
+    """The open cart with this key and its lines (prefetched), or None."""
+    carts = Cart.objects.with_lines().filter(key=key)
+    if not include_completed:
+        carts = carts.open()
+    return carts.first()
+
+
+def contents_hash(cart: Cart) -> str:
+    """An md5 of the cart's lines and coupons (WooCommerce's cart hash); "" when empty."""
+    items = list(cart.items.all())
+    if not items:
+        return ""
+    payload = [[i.product_id, i.quantity, i.variation, i.item_data] for i in items]
+    payload.append(sorted(cart.coupon_codes))
+    return hashlib.md5(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def line_key(product_id: int, variation_id: int, variation: dict, item_data: list | dict) -> str:
+    """WooCommerce's generate_cart_id: md5 of product, variation, its attributes and data."""
+    parts = [str(product_id)]
+    if variation_id:
+        parts.append(str(variation_id))
+    if variation:
+        parts.append("".join(f"{k.strip()}{str(v).strip()}" for k, v in variation.items()))
+    if item_data:
+        parts.append(json.dumps(item_data, sort_keys=True))
+    return hashlib.md5("_".join(parts).encode()).hexdigest()
+
+
+# --- quantity limits ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class QuantityLimits:
+    minimum: int
+    maximum: int
+    multiple_of: int
+    editable: bool
+
+
+def quantity_limits(product: Product) -> QuantityLimits:
+    """WooCommerce's limits: maximum = min(9999, stock left), 1 when sold individually."""
+    if product.sold_individually:
+        return QuantityLimits(1, 1, 1, False)
+    maximum = min(product.quantity_max or MAX_QUANTITY, MAX_QUANTITY)
+    available = product.available_quantity()
+    if available is not None:
+        maximum = min(maximum, available)
+    step = max(product.quantity_step, 1)
+    return QuantityLimits(product.quantity_min, max(maximum, 0), step, True)
+
+
+def _check_limits(product: Product, quantity: int) -> None:
+    limits = quantity_limits(product)
+    facts = dict(
+        product=product,
+        quantity=quantity,
+        minimum=limits.minimum,
+        maximum=limits.maximum,
+        multiple_of=limits.multiple_of,
+    )
+    if quantity < limits.minimum:
+        raise InvalidQuantity(
+            f"The minimum quantity of {product.display_name} allowed in the cart is "
+            f"{limits.minimum}.",
+            **facts,
+        )
+    if quantity > limits.maximum and limits.maximum > 0:
+        raise InvalidQuantity(
+            f"The maximum quantity of {product.display_name} allowed in the cart is "
+            f"{limits.maximum}.",
+            **facts,
+        )
+    if quantity % limits.multiple_of:
+        raise InvalidQuantity(
+            f"The quantity of {product.display_name} must be a multiple of "
+            f"{limits.multiple_of}.",
+            **facts,
+        )
+
+
+def _clamp(product: Product, quantity: int) -> int:
+    limits = quantity_limits(product)
+    quantity = max(quantity, limits.minimum)
+    if limits.maximum > 0:
+        quantity = min(quantity, limits.maximum)
+    return quantity - quantity % limits.multiple_of or limits.multiple_of
+
+
+def check_stock(product: Product, quantity: int) -> None:
+    if not product.is_in_stock:
+        raise OutOfStock(product=product, requested=quantity, available=0)
+    available = product.available_quantity()
+    if available is not None and quantity > available:
+        raise OutOfStock(product=product, requested=quantity, available=available)
+
+
+# --- variations ----------------------------------------------------------------------------------
+def _attribute_value(given: dict, attribute: dict) -> str | None:
+    """The value `given` chooses for a parent attribute, matched by slug or name."""
+    slug, name = attribute.get("slug", ""), attribute.get("name", "")
+    wanted = {slug.lower(), f"attribute_{slug}".lower(), name.lower()} - {""}
+    for key, value in given.items():
+        if str(key).lower() in wanted:
+            return str(value).strip()
+    return None
+
+
+def resolve_purchasable(
+    product_id: int, variation_id: int | None = None, variation: dict | None = None
+) -> tuple[Product, dict]:
+    """The product a buyer actually buys (a variation for variable products) and the full set
+    of chosen attribute values. Raises ProductNotFound, InvalidVariation, NotPurchasable."""
+    ids = [pid for pid in (product_id, variation_id) if pid]
+    found = {p.pk: p for p in Product.objects.select_related("parent").filter(pk__in=ids)}
+    product = found.get(product_id)
+    if product is None or product.status != Product.Status.PUBLISH:
+        raise ProductNotFound(product_id=product_id)
+    given = variation or {}
+
+    if product.type == Product.Type.VARIATION:
+        parent, chosen_variation = product.parent, product
+    elif product.type == Product.Type.VARIABLE:
+        parent, chosen_variation = product, found.get(variation_id) if variation_id else None
+        if variation_id and (chosen_variation is None or chosen_variation.parent_id != parent.pk):
+            raise InvalidVariation(
+                "Invalid variation ID provided.", product=product, reason="invalid_variation_id"
+            )
+    else:
+        if not product.is_purchasable:
+            raise NotPurchasable(product=product)
+        return product, {}
+
+    # Every variation attribute of the parent needs a value, from the variation or the buyer.
+    chosen: dict[str, str] = {}
+    missing = []
+    for attribute in parent.attributes:
+        if not attribute.get("variation"):
+            continue
+        slug = attribute.get("slug") or attribute.get("name", "")
+        value = _attribute_value(given, attribute)
+        fixed = chosen_variation.variation_attributes.get(slug) if chosen_variation else None
+        if fixed:
+            value = fixed
+        if not value:
+            missing.append(attribute.get("name", slug))
+            continue
+        options = {o.lower(): o for o in attribute.get("options", [])}
+        if value.lower() not in options:
+            raise InvalidVariation(
+                f"Invalid value posted for {attribute.get('name', slug)}. Allowed values: "
+                f"{', '.join(attribute.get('options', []))}",
+                product=parent,
+                reason="invalid_value",
+                attribute=attribute.get("name", slug),
+            )
+        chosen[slug] = options[value.lower()]
+    if missing:
+        raise InvalidVariation(
+            f"Missing variation data for variable product {parent.name}. "
+            f"{', '.join(missing)} is a required field.",
+            product=parent,
+            reason="missing_attributes",
+            attributes=missing,
+        )
+    if chosen_variation is None:
+        chosen_variation = _match_variation(parent, chosen)
+    if not chosen_variation.is_purchasable:
+        raise NotPurchasable(product=chosen_variation)
+    return chosen_variation, chosen
+
+
+def _match_variation(parent: Product, chosen: dict) -> Product:
+    for candidate in parent.variations.filter(status=Product.Status.PUBLISH).select_related(
+        "parent"
+    ):
+        attrs = candidate.variation_attributes
+        if all(
+            not attrs.get(slug) or attrs[slug].lower() == value.lower()
+            for slug, value in chosen.items()
+        ):
+            return candidate
+    raise InvalidVariation(
+        "No matching variation found.", product=parent, reason="no_match", attributes=chosen
+    )
+
+
+# --- lines ------------------------------------------------------------------------------------
+def _find(cart: Cart, key: str) -> CartItem:
+    for item in cart.items.all():
+        if item.key == key:
+            return item
+    raise CartItemNotFound(key=key)
+
+
+@transaction.atomic
+def add_item(
+    cart: Cart,
+    product_id: int,
+    quantity: int = 1,
+    *,
+    variation_id: int | None = None,
+    variation: dict | None = None,
+    item_data: list | None = None,
+) -> CartItem:
+    """Add a product (merging into an identical line). Returns the line."""
+    if quantity is None or quantity <= 0:
+        raise InvalidQuantity(
+            "Quantity must be a positive number.", product=None, quantity=quantity or 0
+        )
+    product, chosen = resolve_purchasable(product_id, variation_id, variation)
+    parent_id = product.parent_id or product.pk
+    key = line_key(parent_id, product.pk if product.parent_id else 0, chosen, item_data or [])
+    lines = list(cart.items.all())
+    existing = next((i for i in lines if i.key == key), None)
+    in_cart = sum(i.quantity for i in lines if i.product_id == product.pk)
+
+    if product.sold_individually:
+        if in_cart:
+            raise TooManyInCart(
+                f'You cannot add another "{product.display_name}" to your cart.', product=product
+            )
+        quantity = 1
+    scenarios.fire(scenarios.CART_ADD, product=product, requested=in_cart + quantity)
+    check_stock(product, in_cart + quantity)
+
+    if existing:
+        existing.quantity += quantity
+        _check_limits(product, existing.quantity)
+        existing.save(update_fields=["quantity"])
+        item = existing
+    else:
+        item = CartItem.objects.create(
+            cart=cart,
+            key=key,
+            product=product,
+            quantity=_clamp(product, quantity),
+            variation=chosen,
+            item_data=item_data or [],
+        )
+    _touch(cart)
+    return item
+
+
+@transaction.atomic
+def update_quantity(cart: Cart, key: str, quantity: int) -> CartItem | None:
+    """Set a line's quantity; 0 removes it (returns None)."""
+    item = _find(cart, key)
+    if quantity is None or quantity < 0:
+        raise InvalidQuantity(
+            "Quantity must be zero or more.", product=item.product, quantity=quantity or 0
+        )
+    if quantity == 0:
+        remove_item(cart, key)
+        return None
+    product = item.product
+    if product.sold_individually and quantity > 1:
+        raise TooManyInCart(
+            f'You cannot add another "{product.display_name}" to your cart.', product=product
+        )
+    others = sum(i.quantity for i in cart.items.all() if i.product_id == product.pk and i != item)
+    if quantity > item.quantity:
+        scenarios.fire(scenarios.CART_ADD, product=product, requested=others + quantity)
+    check_stock(product, others + quantity)
+    _check_limits(product, quantity)
+    item.quantity = quantity
+    item.save(update_fields=["quantity"])
+    _touch(cart)
+    return item
+
+
+def remove_item(cart: Cart, key: str) -> None:
+    item = _find(cart, key)
+    item.delete()
+    _forget_prefetch(cart)
+    _touch(cart)
+
+
+def clear(cart: Cart) -> None:
+    cart.items.all().delete()
+    _forget_prefetch(cart)
+    cart.coupon_codes = []
+    _touch(cart, "coupon_codes")
+
+
+# --- coupons -----------------------------------------------------------------------------------
+def apply_coupon(cart: Cart, code: str) -> Coupon:
+    code = Coupon.normalise_code(code)
+    if not code:
+        raise InvalidCoupon("Please enter a coupon code.", code=code, reason="not_found")
+    if code in cart.coupon_codes:
+        raise InvalidCoupon("Coupon code already applied!", code=code, reason="already_applied")
+    scenarios.fire(scenarios.COUPON, code=code)
+    coupon = Coupon.objects.filter(code=code).prefetch_related("products").first()
+    if coupon is None or not coupon.enabled:
+        raise InvalidCoupon(f'Coupon "{code}" does not exist!', code=code, reason="not_found")
+    applied = pricing.load_coupons(cart.coupon_codes)
+    blocker = next((c for c in applied.values() if c.individual_use), None)
+    if blocker:
+        raise InvalidCoupon(
+            f'Sorry, coupon "{blocker.code}" has already been applied and cannot be used in '
+            "conjunction with other coupons.",
+            code=code,
+            reason="individual_use",
+        )
+    totals = pricing.calculate(cart)
+    problem = pricing.coupon_problem(coupon, totals.lines, cart.currency)
+    if problem:
+        raise problem
+    # An individual-use coupon replaces whatever was applied before (WooCommerce).
+    cart.coupon_codes = [code] if coupon.individual_use else [*cart.coupon_codes, code]
+    _touch(cart, "coupon_codes")
+    return coupon
+
+
+def remove_coupon(cart: Cart, code: str) -> None:
+    code = Coupon.normalise_code(code)
+    if code not in cart.coupon_codes:
+        raise CouponNotApplied(code=code)
+    cart.coupon_codes = [c for c in cart.coupon_codes if c != code]
+    _touch(cart, "coupon_codes")
+
+
+# --- customer, shipping, payment choice ------------------------------------------------------------
+def update_customer(cart: Cart, *, billing: dict | None = None, shipping: dict | None = None):
+    """Merge partial addresses into the cart after validating the fields sent."""
+    billing, shipping = addresses.validate(billing, shipping)
+    fields = []
+    if billing is not None:
+        cart.billing_address = {**cart.billing_address, **billing}
+        fields.append("billing_address")
+        email = normalise_email(billing.get("email"))
+        if email and (cart.customer is None or cart.customer.email != email):
+            cart.customer = Customer.objects.for_email(email).first()
+            fields.append("customer")
+    if shipping is not None:
+        cart.shipping_address = {**cart.shipping_address, **shipping}
+        fields.append("shipping_address")
+    _touch(cart, *fields)
+
+
+def select_shipping_rate(cart: Cart, rate_id: str) -> None:
+    """Store the choice as WooCommerce does: unchecked here, validated at checkout."""
+    cart.shipping_rate_id = rate_id or ""
+    _touch(cart, "shipping_rate_id")
+
+
+def set_checkout_fields(
+    cart: Cart,
+    *,
+    payment_method: str | None = None,
+    customer_note: str | None = None,
+    additional_fields: dict | None = None,
+) -> None:
+    fields = []
+    if payment_method is not None:
+        cart.payment_method = payment_method
+        fields.append("payment_method")
+    if customer_note is not None:
+        cart.customer_note = customer_note
+        fields.append("customer_note")
+    if additional_fields is not None:
+        cart.additional_fields = {**cart.additional_fields, **additional_fields}
+        fields.append("additional_fields")
+    _touch(cart, *fields)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+def _touch(cart: Cart, *fields: str) -> None:
+    """Save the named fields, extend the cart's life, and let the next read see new lines."""
+    cart.touch()
+    cart.save(update_fields=[*fields, "expires_at", "updated_at"])
+    _forget_prefetch(cart)
+
+
+def _forget_prefetch(cart: Cart) -> None:
+    cache = getattr(cart, "_prefetched_objects_cache", None)
+    if cache:
+        cache.pop("items", None)

@@ -1,0 +1,365 @@
+"""Checkout: a cart becomes an order in one transaction, then the order is paid.
+
+`place_order()` locks the cart row (two concurrent checkouts of one cart make one order) and
+the rows of the products it buys, in id order (concurrent buyers of the last units cannot
+oversell, and cannot deadlock), re-checks everything against the locked rows, writes the order
+snapshot, takes the stock and coupon usage, and marks the cart completed. Any error rolls all
+of it back. Payment runs after the commit; a refused payment leaves the order failed, puts the
+stock back and re-opens the cart (`payments.pay`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from checkout_hub import clock
+from checkout_hub.models import (
+    Cart,
+    Coupon,
+    Customer,
+    Order,
+    OrderItem,
+    OrderMeta,
+    Product,
+    Vendor,
+    normalise_email,
+)
+
+from . import addresses, pricing, scenarios, statuses
+from . import cart as cart_service
+from . import payments
+from .errors import (
+    CartCompleted,
+    CheckoutDisabled,
+    DomainError,
+    EmptyCart,
+    InvalidCart,
+    InvalidShippingRate,
+    MissingPaymentMethod,
+    NotAuthenticated,
+    NotPurchasable,
+    TooManyInCart,
+    TotalMismatch,
+)
+from .payments import PaymentOutcome
+
+REUSABLE_STATUSES = {Order.Status.CHECKOUT_DRAFT, Order.Status.PENDING, Order.Status.FAILED}
+
+
+@dataclass
+class CheckoutResult:
+    order: Order
+    payment: PaymentOutcome | None  # None when nothing was due
+
+
+def ensure_open(user=None) -> None:
+    """Checkout switched off, or guests not allowed: the shared switches every vendor honours."""
+    if not settings.HUB_CHECKOUT_ENABLED:
+        raise CheckoutDisabled()
+    if not settings.HUB_GUEST_CHECKOUT and not (user and user.is_authenticated):
+        raise NotAuthenticated("You must be logged in to checkout.")
+
+
+def place_order(
+    cart: Cart,
+    *,
+    payment_method: str | None = None,
+    payment_data: dict | None = None,
+    billing: dict | None = None,
+    shipping: dict | None = None,
+    customer_note: str | None = None,
+    additional_fields: dict | None = None,
+    expected_total: int | None = None,
+    meta: dict | None = None,
+    source: str = Vendor.HUB,
+    user=None,
+) -> CheckoutResult:
+    """Turn `cart` into an order and pay for it. Raises a DomainError for anything refused;
+    payment refusals (PaymentDeclined/PaymentFailed) carry the failed order."""
+    ensure_open(user)
+    order, needs_payment = _create_order(
+        cart.pk,
+        payment_method=payment_method,
+        billing=billing,
+        shipping=shipping,
+        customer_note=customer_note,
+        additional_fields=additional_fields,
+        expected_total=expected_total,
+        meta=meta,
+        source=source,
+        user=user,
+    )
+    if not needs_payment:
+        statuses.transition(order, Order.Status.PROCESSING, paid=True)
+        return CheckoutResult(order=order, payment=None)
+    outcome = payments.pay(order, order.payment_method, payment_data)
+    return CheckoutResult(order=order, payment=outcome)
+
+
+@transaction.atomic
+def _create_order(cart_id: int, *, payment_method, billing, shipping, customer_note,
+                  additional_fields, expected_total, meta, source, user) -> tuple[Order, bool]:
+    cart = Cart.objects.select_for_update().select_related("draft_order").get(pk=cart_id)
+    if cart.completed:
+        raise CartCompleted(order=cart.orders.order_by("-id").first())
+    items = list(cart.items.order_by("id"))
+    if not items:
+        raise EmptyCart()
+    locked = {
+        p.pk: p
+        for p in Product.objects.select_for_update(of=("self",))
+        .select_related("parent")
+        .filter(pk__in=sorted({i.product_id for i in items}))
+        .order_by("pk")
+    }
+    for item in items:
+        item.product = locked[item.product_id]
+    scenarios.fire(scenarios.CHECKOUT, product=items[0].product, requested=items[0].quantity)
+
+    # Addresses: what was sent, over what the cart holds; shipping defaults to billing.
+    if billing is not None or shipping is not None:
+        billing, shipping = addresses.validate(billing, shipping)
+        cart.billing_address = {**cart.billing_address, **(billing or {})}
+        cart.shipping_address = {**cart.shipping_address, **(shipping or {})}
+    if addresses.is_empty(cart.shipping_address):
+        cart.shipping_address = {
+            k: v for k, v in cart.billing_address.items() if k in addresses.SHIPPING_FIELDS
+        }
+    if customer_note is not None:
+        cart.customer_note = customer_note
+    if additional_fields:
+        cart.additional_fields = {**cart.additional_fields, **additional_fields}
+    if payment_method is not None:
+        cart.payment_method = payment_method
+
+    totals = pricing.calculate(cart, items)
+    _check_lines(totals)
+    if expected_total is not None and int(expected_total) != totals.total:
+        raise TotalMismatch(expected=int(expected_total), actual=totals.total)
+    billing, shipping = addresses.validate(
+        cart.billing_address,
+        cart.shipping_address,
+        complete=True,
+        shipping_required=totals.needs_shipping,
+    )
+    if totals.needs_shipping:
+        available = [r.rate_id for r in totals.shipping_rates]
+        if not available or (cart.shipping_rate_id and cart.shipping_rate_id not in available):
+            raise InvalidShippingRate(rate_id=cart.shipping_rate_id, available=available)
+    if totals.needs_payment:
+        if not cart.payment_method:
+            raise MissingPaymentMethod()
+        gateway = payments.get(cart.payment_method)
+    coupons = _lock_coupons(totals)
+
+    order = cart.draft_order if cart.draft_order and cart.draft_order.status in REUSABLE_STATUSES else None
+    if order is not None and order.stock_reduced:
+        statuses.restore_stock(order)
+    order = write_order(
+        order or Order(),
+        cart,
+        totals,
+        billing=billing,
+        shipping=shipping if totals.needs_shipping else {},
+        source=source,
+        user=user,
+        status=Order.Status.PENDING,
+    )
+    if totals.needs_payment:
+        order.payment_method_title = gateway.title
+    if meta:
+        OrderMeta.objects.bulk_create(
+            [OrderMeta(order=order, key=k, value=str(v)) for k, v in meta.items()]
+        )
+    statuses.reduce_stock(order, locked)
+    order.save()
+    for coupon in coupons:
+        Coupon.objects.filter(pk=coupon.pk).update(usage_count=F("usage_count") + 1)
+
+    cart.completed, cart.completed_at, cart.draft_order = True, clock.now(), order
+    cart.save()
+    return order, totals.needs_payment
+
+
+def _check_lines(totals: pricing.CartTotals) -> None:
+    """Everything wrong with the lines against locked stock, and coupons no longer valid."""
+    problems: list[DomainError] = []
+    for line in totals.lines:
+        product = line.product
+        if not product.is_purchasable:
+            problems.append(NotPurchasable(product=product))
+            continue
+        if product.sold_individually and line.quantity > 1:
+            problems.append(TooManyInCart(product=product))
+            continue
+        try:
+            cart_service.check_stock(product, line.quantity)
+        except DomainError as exc:
+            problems.append(exc)
+    problems.extend(totals.coupon_errors)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise InvalidCart(problems=problems)
+
+
+def _lock_coupons(totals: pricing.CartTotals) -> list[Coupon]:
+    """Lock the applied coupons and re-check their usage limits against the locked rows."""
+    ids = sorted(c.coupon.pk for c in totals.coupons)
+    locked = list(Coupon.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    problems = [
+        p
+        for c in locked
+        if (p := pricing.coupon_problem(c, totals.lines, totals.currency, product_ids=set()))
+        and p.reason == "usage_limit"
+    ]
+    if problems:
+        raise problems[0] if len(problems) == 1 else InvalidCart(problems=problems)
+    return locked
+
+
+def customer_for(billing: dict, user=None) -> Customer | None:
+    """The customer row for a billing email (created on first order), tied to `user`."""
+    email = normalise_email(billing.get("email"))
+    if not email:
+        return None
+    customer, created = Customer.objects.get_or_create(
+        email=email,
+        defaults={
+            "first_name": billing.get("first_name", ""),
+            "last_name": billing.get("last_name", ""),
+            "phone": billing.get("phone", ""),
+        },
+    )
+    if user is not None and getattr(user, "is_authenticated", False) and customer.user_id is None:
+        customer.user = user
+        customer.save(update_fields=["user"])
+    return customer
+
+
+def write_order(
+    order: Order,
+    cart: Cart,
+    totals: pricing.CartTotals,
+    *,
+    billing: dict,
+    shipping: dict,
+    source: str,
+    status: str,
+    user=None,
+) -> Order:
+    """Copy the cart's lines and totals onto `order` (new or reused) and save it."""
+    order.status = status
+    order.source = source
+    order.currency = cart.currency
+    order.cart = cart
+    order.cart_hash = cart_service.contents_hash(cart)
+    order.customer = customer_for(billing, user) if billing else None
+    order.billing_email = normalise_email(billing.get("email"))
+    order.billing_address = billing
+    order.shipping_address = shipping
+    order.customer_note = cart.customer_note
+    order.additional_fields = cart.additional_fields
+    order.payment_method = cart.payment_method if totals.needs_payment else ""
+    order.subtotal = totals.items_subtotal
+    order.subtotal_tax = totals.items_subtotal_tax
+    order.discount_total = totals.discount_total
+    order.discount_tax = totals.discount_tax
+    order.shipping_total = totals.shipping_total
+    order.shipping_tax = totals.shipping_tax
+    order.fee_total, order.fee_tax = totals.fee_total, totals.fee_tax
+    order.tax_total = totals.tax_total
+    order.total = totals.total
+    rate = totals.shipping_rate
+    order.shipping_lines = (
+        [
+            {
+                "rate_id": rate.rate_id,
+                "method_id": rate.method_id,
+                "instance_id": rate.instance_id,
+                "title": rate.title,
+                "total": rate.cost,
+                "total_tax": rate.taxes,
+            }
+        ]
+        if rate
+        else []
+    )
+    order.coupon_lines = [
+        {
+            "code": c.code,
+            "discount_type": c.coupon.discount_type,
+            "discount": c.discount,
+            "discount_tax": c.discount_tax,
+        }
+        for c in totals.coupons
+    ]
+    order.tax_lines = [
+        {
+            "rate_id": t.rate.pk,
+            "name": t.rate.name,
+            "label": t.rate.label,
+            "rate": str(t.rate.rate),
+            "tax_total": t.tax_total,
+            "shipping_tax_total": t.shipping_tax_total,
+        }
+        for t in totals.tax_lines
+    ]
+    order.save()
+    order.items.all().delete()
+    OrderItem.objects.bulk_create(
+        [
+            OrderItem(
+                order=order,
+                product=line.product,
+                product_ref=line.product.parent_id or line.product.pk,
+                variation_ref=line.product.pk if line.product.parent_id else 0,
+                item_key=line.key,
+                name=line.product.display_name,
+                sku=line.product.sku or "",
+                quantity=line.quantity,
+                price=line.unit_price,
+                subtotal=line.subtotal,
+                subtotal_tax=line.subtotal_tax,
+                total=line.total,
+                total_tax=line.total_tax,
+                variation=line.item.variation,
+                item_data=line.item.item_data,
+                virtual=line.product.virtual,
+            )
+            for line in totals.lines
+        ]
+    )
+    return order
+
+
+@transaction.atomic
+def sync_draft_order(cart: Cart, *, source: str, user=None) -> Order:
+    """Create or refresh the cart's checkout-draft order (no stock taken): WooCommerce's
+    Store API keeps one while the buyer is on the checkout page."""
+    cart = Cart.objects.select_for_update().select_related("draft_order").get(pk=cart.pk)
+    items = list(cart.items.select_related("product", "product__parent").order_by("id"))
+    totals = pricing.calculate(cart, items)
+    draft = cart.draft_order
+    if draft is None or draft.status not in REUSABLE_STATUSES:
+        draft = Order()
+    if draft.stock_reduced:
+        statuses.restore_stock(draft)
+    order = write_order(
+        draft,
+        cart,
+        totals,
+        billing=addresses.clean(cart.billing_address),
+        shipping=addresses.clean(cart.shipping_address, kind="shipping"),
+        source=source,
+        user=user,
+        status=Order.Status.CHECKOUT_DRAFT,
+    )
+    if cart.draft_order_id != order.pk:
+        cart.draft_order = order
+        cart.save(update_fields=["draft_order", "updated_at"])
+    return order

@@ -1,0 +1,30 @@
+"""What every payment gateway is: an id, a title, and `process(order, payment_data)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from checkout_hub.models import Order, Payment
+
+
+@dataclass
+class PaymentOutcome:
+    """What a gateway did. `status` uses WooCommerce's payment_result vocabulary:
+    success, pending (the buyer must act: redirect or 3-D Secure), failure, error."""
+
+    status: str
+    order_status: str
+    payment: Payment | None = None
+    redirect_url: str = ""
+    details: dict = field(default_factory=dict)
+    paid: bool = False
+
+
+class Gateway:
+    id = ""
+    title = ""
+    description = ""
+    supports_refunds = False
+
+    def process(self, order: Order, payment_data: dict) -> PaymentOutcome:
+        raise NotImplementedError

@@ -1,0 +1,263 @@
+"""Django settings for Checkout Hub, read from the environment with working defaults.
+
+With nothing set: SQLite in the project folder, a local-memory cache, DEBUG on, CORS open to
+any localhost/127.0.0.1 port. DATABASE_URL, CACHE_URL/REDIS_URL and HUB_PUBLIC_URL switch to
+real services; DEBUG=0 is the production-ish mode (SECRET_KEY required, whitenoise serves
+collected static files).
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG", True)
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0.")
+    SECRET_KEY = "dev-only-insecure-checkout-hub-key-change-me-in-production"
+
+# The absolute URL the hub is reached at; used in redirect, order-received and checkout URLs.
+HUB_PUBLIC_URL = os.environ.get("HUB_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+_public_host = urlsplit(HUB_PUBLIC_URL).hostname or "127.0.0.1"
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS",
+    ["*"] if DEBUG else [_public_host, "localhost", "127.0.0.1", "[::1]"],
+)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [HUB_PUBLIC_URL])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "checkout_hub",
+    "woo_store",
+    "cocart",
+    "fluentcart",
+    "pancake",
+    "hwp_bridge",
+]
+
+MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "checkout_hub.middleware.RequestJournalMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "checkout_hub.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "checkout_hub.wsgi.application"
+
+# --- Database -------------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has no row locks: IMMEDIATE transactions take the write lock at BEGIN, so two
+    # concurrent checkouts serialise instead of failing with "database is locked" mid-way.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache (rate limits, scenario rules, nonces) ---------------------------------------------
+_cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+if _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "checkout_hub",
+        }
+    }
+elif _cache_url in ("", "locmem://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "checkout-hub",
+        }
+    }
+else:
+    raise ImproperlyConfigured(f"Unsupported CACHE_URL/REDIS_URL scheme: {_cache_url!r}")
+
+# django-ratelimit warns about the local-memory cache; it is correct for one process, and
+# CACHE_URL switches to Redis for several workers.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
+RATELIMIT_USE_CACHE = "default"
+
+# --- Auth, i18n, static ---------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+LOGIN_URL = "admin:login"
+
+# --- CORS: frontend dev servers on any localhost port ----------------------------------------
+CORS_ALLOWED_ORIGIN_REGEXES = [r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$"]
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+CORS_ALLOW_CREDENTIALS = True
+CORS_URLS_REGEX = r"^/(wp-json|v1|stripe|__hub)/.*$"
+# Request headers the vendors' clients send (Woo nonce/cart token, HWP nonce, signatures...).
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "content-type",
+    "user-agent",
+    "x-requested-with",
+    "cart-token",
+    "nonce",
+    "x-wc-store-api-nonce",
+    "x-wp-nonce",
+    "idempotency-key",
+    "x-idempotency-key",
+    "x-correlation-id",
+    "x-hub-scenario",
+    "x-merchant-id",
+    "x-timestamp",
+    "x-signature",
+    "x-store-slug",
+    "x-environment",
+    "x-context-environment",
+    "cocart-api-cart-key",
+]
+# Response headers a browser app must be able to read.
+CORS_EXPOSE_HEADERS = [
+    "cart-token",
+    "cart-hash",
+    "nonce",
+    "nonce-timestamp",
+    "x-wc-store-api-nonce",
+    "user-id",
+    "x-wp-total",
+    "x-wp-totalpages",
+    "link",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+    "ratelimit-retry-after",
+    "retry-after",
+    "x-correlation-id",
+    "request-id",
+    "cocart-api-cart-key",
+]
+
+# --- DRF and the OpenAPI schema ---------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Checkout Hub",
+    "DESCRIPTION": "Five checkout APIs emulated on one shared store.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- The hub's own knobs ------------------------------------------------------------------------
+HUB_CURRENCY = os.environ.get("HUB_CURRENCY", "USD")
+# Offline gateways the store offers (WooCommerce's bacs, cheque, cod); vendors add theirs.
+HUB_PAYMENT_METHODS = env_list("HUB_PAYMENT_METHODS", ["bacs", "cheque", "cod"])
+HUB_CHECKOUT_ENABLED = env_bool("HUB_CHECKOUT_ENABLED", True)
+HUB_GUEST_CHECKOUT = env_bool("HUB_GUEST_CHECKOUT", True)
+HUB_CART_TTL_SECONDS = int(os.environ.get("HUB_CART_TTL_SECONDS", str(48 * 3600)))
+# The request journal keeps at most this many rows; older ones are pruned as new ones land.
+HUB_JOURNAL_ENABLED = env_bool("HUB_JOURNAL_ENABLED", True)
+HUB_JOURNAL_MAX_ROWS = int(os.environ.get("HUB_JOURNAL_MAX_ROWS", "5000"))
+HUB_JOURNAL_MAX_BODY_BYTES = int(os.environ.get("HUB_JOURNAL_MAX_BODY_BYTES", "65536"))
+HUB_ADMIN_USERNAME = os.environ.get("HUB_ADMIN_USERNAME", "admin")
+HUB_ADMIN_PASSWORD = os.environ.get("HUB_ADMIN_PASSWORD", "admin")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "checkout_hub": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    },
+}

@@ -1,0 +1,17 @@
+"""URL map: the landing page, admin, the hub's own /__hub/ endpoints, and each vendor's
+real paths (each vendor app adds its `urls.py` below when its issue lands)."""
+
+from django.contrib import admin
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from checkout_hub import api, views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("admin/", admin.site.urls),
+    path("__hub/health", api.HealthView.as_view(), name="hub-health"),
+    path("__hub/scenarios", api.ScenariosView.as_view(), name="hub-scenarios"),
+    path("__hub/schema/", SpectacularAPIView.as_view(), name="hub-schema"),
+    path("__hub/docs/", SpectacularSwaggerView.as_view(url_name="hub-schema"), name="hub-docs"),
+]

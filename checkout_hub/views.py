@@ -1,0 +1,37 @@
+"""The hub's pages: the landing page at /."""
+
+from django.conf import settings
+from django.shortcuts import render
+
+from checkout_hub.models import Product
+from checkout_hub.services import scenarios
+
+APIS = [
+    ("WooCommerce Store API", "woo_store", "/wp-json/wc/store/v1/"),
+    ("CoCart", "cocart", "/wp-json/cocart/v2/"),
+    ("FluentCart", "fluentcart", "/wp-json/fluent-cart/v2/"),
+    ("Waffo Pancake", "pancake", "/v1/"),
+    ("HWP WooCommerce checkout bridge", "hwp_bridge", "/wp-json/headlesswp/v1/"),
+]
+
+
+def landing(request):
+    products = (
+        Product.objects.catalogue()
+        .prefetch_related("variations")
+        .only("id", "name", "type", "sku", "regular_price", "sale_price", "stock_status")
+    )
+    return render(
+        request,
+        "checkout_hub/landing.html",
+        {
+            "public_url": settings.HUB_PUBLIC_URL,
+            "apis": [
+                {"name": name, "app": app, "path": path, "url": settings.HUB_PUBLIC_URL + path}
+                for name, app, path in APIS
+            ],
+            "scenarios": scenarios.VOCABULARY.values(),
+            "products": products,
+            "admin_username": settings.HUB_ADMIN_USERNAME,
+        },
+    )

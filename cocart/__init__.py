@@ -1,0 +1,1 @@
+"""CoCart emulator: a thin adapter over checkout_hub's services (see its issue)."""

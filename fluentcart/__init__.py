@@ -1,0 +1,1 @@
+"""FluentCart emulator: a thin adapter over checkout_hub's services (see its issue)."""

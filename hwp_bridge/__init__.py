@@ -1,0 +1,1 @@
+"""HWP checkout bridge emulator: a thin adapter over checkout_hub's services (see its issue)."""

@@ -1,0 +1,1 @@
+"""Waffo Pancake emulator: a thin adapter over checkout_hub's services (see its issue)."""
