@@ -36,7 +36,7 @@ class VendorAPIView(APIView):
         return handler if handler is not None else super().get_exception_handler()
 
 
-# --- the hub's own endpoints ------------------------------------------------------------------------
+# --- the hub's own endpoints ---
 HUB_STATUS = {
     errors.UnknownScenario: 400,
     errors.RateLimited: 429,

@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "corsheaders",
     "rest_framework",
@@ -71,7 +70,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "checkout_hub.middleware.RequestJournalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +78,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+if not DEBUG:
+    # Production-ish mode serves collected static files (admin CSS) itself; with DEBUG on,
+    # runserver's staticfiles app does.
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "checkout_hub.urls"
 
@@ -100,7 +103,7 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "checkout_hub.wsgi.application"
 
-# --- Database -------------------------------------------------------------------------------
+# --- Database ---
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -120,7 +123,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (rate limits, scenario rules, nonces) ---------------------------------------------
+# --- Cache (rate limits, scenario rules, nonces) ---
 _cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
 if _cache_url.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
@@ -145,7 +148,7 @@ else:
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 RATELIMIT_USE_CACHE = "default"
 
-# --- Auth, i18n, static ---------------------------------------------------------------------
+# --- Auth, i18n, static ---
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -171,7 +174,7 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
-# --- CORS: frontend dev servers on any localhost port ----------------------------------------
+# --- CORS: frontend dev servers on any localhost port ---
 CORS_ALLOWED_ORIGIN_REGEXES = [r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$"]
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 CORS_ALLOW_CREDENTIALS = True
@@ -220,7 +223,7 @@ CORS_EXPOSE_HEADERS = [
     "cocart-api-cart-key",
 ]
 
-# --- DRF and the OpenAPI schema ---------------------------------------------------------------
+# --- DRF and the OpenAPI schema ---
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -239,7 +242,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# --- The hub's own knobs ------------------------------------------------------------------------
+# --- The hub's own knobs ---
 HUB_CURRENCY = os.environ.get("HUB_CURRENCY", "USD")
 # Offline gateways the store offers (WooCommerce's bacs, cheque, cod); vendors add theirs.
 HUB_PAYMENT_METHODS = env_list("HUB_PAYMENT_METHODS", ["bacs", "cheque", "cod"])

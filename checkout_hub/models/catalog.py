@@ -36,9 +36,7 @@ class ProductQuerySet(models.QuerySet):
         return self.published().exclude(type=Product.Type.VARIATION)
 
     def with_display_data(self):
-        return self.select_related("parent").prefetch_related(
-            "images", "categories", "variations"
-        )
+        return self.select_related("parent").prefetch_related("images", "categories", "variations")
 
 
 class Product(models.Model):

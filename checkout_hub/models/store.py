@@ -43,6 +43,10 @@ class Coupon(models.Model):
     def __str__(self):
         return self.code
 
+    def save(self, *args, **kwargs):
+        self.code = self.normalise_code(self.code)
+        super().save(*args, **kwargs)
+
     @staticmethod
     def normalise_code(code: str) -> str:
         return (code or "").strip().lower()
@@ -50,10 +54,6 @@ class Coupon(models.Model):
     def clean(self):
         if self.discount_type == self.DiscountType.PERCENT and self.amount > 100:
             raise ValidationError({"amount": "A percentage cannot exceed 100."})
-
-    def save(self, *args, **kwargs):
-        self.code = self.normalise_code(self.code)
-        super().save(*args, **kwargs)
 
 
 class ShippingZone(models.Model):

@@ -40,7 +40,9 @@ STATE_REQUIRED = {"US", "CA", "AU", "BR", "IN", "MX", "JP", "CN", "IT", "ES", "M
 # Countries without postcodes (WooCommerce's locale: postcode hidden or optional).
 POSTCODE_OPTIONAL = {"AE", "AO", "BO", "HK", "IE", "NG", "QA", "SA", "UG", "ZW", "BI", "RW"}
 # US military "states" WooCommerce lists beyond ISO 3166-2.
-EXTRA_STATES = {"US": {"AA": "Armed Forces (AA)", "AE": "Armed Forces (AE)", "AP": "Armed Forces (AP)"}}
+EXTRA_STATES = {
+    "US": {"AA": "Armed Forces (AA)", "AE": "Armed Forces (AE)", "AP": "Armed Forces (AP)"}
+}
 
 POSTCODE_PATTERNS = {
     "US": r"^\d{5}(-\d{4})?$",

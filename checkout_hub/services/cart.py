@@ -32,7 +32,7 @@ from .errors import (
 MAX_QUANTITY = 9999  # WooCommerce's ceiling for a line's quantity
 
 
-# --- creating and loading -------------------------------------------------------------------------
+# --- creating and loading ---
 def create_cart(*, vendor: str, currency: str | None = None, key: str | None = None, **fields):
     cart = Cart(vendor=vendor, **fields)
     if currency:
@@ -73,7 +73,7 @@ def line_key(product_id: int, variation_id: int, variation: dict, item_data: lis
     return hashlib.md5("_".join(parts).encode()).hexdigest()
 
 
-# --- quantity limits ---------------------------------------------------------------------------
+# --- quantity limits ---
 @dataclass(frozen=True)
 class QuantityLimits:
     minimum: int
@@ -117,8 +117,7 @@ def _check_limits(product: Product, quantity: int) -> None:
         )
     if quantity % limits.multiple_of:
         raise InvalidQuantity(
-            f"The quantity of {product.display_name} must be a multiple of "
-            f"{limits.multiple_of}.",
+            f"The quantity of {product.display_name} must be a multiple of {limits.multiple_of}.",
             **facts,
         )
 
@@ -139,7 +138,7 @@ def check_stock(product: Product, quantity: int) -> None:
         raise OutOfStock(product=product, requested=quantity, available=available)
 
 
-# --- variations ----------------------------------------------------------------------------------
+# --- variations ---
 def _attribute_value(given: dict, attribute: dict) -> str | None:
     """The value `given` chooses for a parent attribute, matched by slug or name."""
     slug, name = attribute.get("slug", ""), attribute.get("name", "")
@@ -229,7 +228,7 @@ def _match_variation(parent: Product, chosen: dict) -> Product:
     )
 
 
-# --- lines ------------------------------------------------------------------------------------
+# --- lines ---
 def _find(cart: Cart, key: str) -> CartItem:
     for item in cart.items.all():
         if item.key == key:
@@ -327,7 +326,7 @@ def clear(cart: Cart) -> None:
     _touch(cart, "coupon_codes")
 
 
-# --- coupons -----------------------------------------------------------------------------------
+# --- coupons ---
 def apply_coupon(cart: Cart, code: str) -> Coupon:
     code = Coupon.normalise_code(code)
     if not code:
@@ -365,20 +364,24 @@ def remove_coupon(cart: Cart, code: str) -> None:
     _touch(cart, "coupon_codes")
 
 
-# --- customer, shipping, payment choice ------------------------------------------------------------
+# --- customer, shipping, payment choice ---
 def update_customer(cart: Cart, *, billing: dict | None = None, shipping: dict | None = None):
-    """Merge partial addresses into the cart after validating the fields sent."""
-    billing, shipping = addresses.validate(billing, shipping)
+    """Merge partial addresses into the cart's, then clean and validate the result (a state or
+    postcode sent alone is read against the country already stored)."""
+    billing, shipping = addresses.validate(
+        None if billing is None else {**cart.billing_address, **billing},
+        None if shipping is None else {**cart.shipping_address, **shipping},
+    )
     fields = []
     if billing is not None:
-        cart.billing_address = {**cart.billing_address, **billing}
+        cart.billing_address = billing
         fields.append("billing_address")
         email = normalise_email(billing.get("email"))
         if email and (cart.customer is None or cart.customer.email != email):
             cart.customer = Customer.objects.for_email(email).first()
             fields.append("customer")
     if shipping is not None:
-        cart.shipping_address = {**cart.shipping_address, **shipping}
+        cart.shipping_address = shipping
         fields.append("shipping_address")
     _touch(cart, *fields)
 
@@ -409,7 +412,7 @@ def set_checkout_fields(
     _touch(cart, *fields)
 
 
-# --- helpers -------------------------------------------------------------------------------------
+# --- helpers ---
 def _touch(cart: Cart, *fields: str) -> None:
     """Save the named fields, extend the cart's life, and let the next read see new lines."""
     cart.touch()

@@ -29,9 +29,8 @@ from checkout_hub.models import (
     normalise_email,
 )
 
-from . import addresses, pricing, scenarios, statuses
+from . import addresses, payments, pricing, scenarios, statuses
 from . import cart as cart_service
-from . import payments
 from .errors import (
     CartCompleted,
     CheckoutDisabled,
@@ -101,9 +100,22 @@ def place_order(
 
 
 @transaction.atomic
-def _create_order(cart_id: int, *, payment_method, billing, shipping, customer_note,
-                  additional_fields, expected_total, meta, source, user) -> tuple[Order, bool]:
-    cart = Cart.objects.select_for_update().select_related("draft_order").get(pk=cart_id)
+def _create_order(
+    cart_id: int,
+    *,
+    payment_method,
+    billing,
+    shipping,
+    customer_note,
+    additional_fields,
+    expected_total,
+    meta,
+    source,
+    user,
+) -> tuple[Order, bool]:
+    cart = (
+        Cart.objects.select_for_update(of=("self",)).select_related("draft_order").get(pk=cart_id)
+    )
     if cart.completed:
         raise CartCompleted(order=cart.orders.order_by("-id").first())
     items = list(cart.items.order_by("id"))
@@ -156,7 +168,11 @@ def _create_order(cart_id: int, *, payment_method, billing, shipping, customer_n
         gateway = payments.get(cart.payment_method)
     coupons = _lock_coupons(totals)
 
-    order = cart.draft_order if cart.draft_order and cart.draft_order.status in REUSABLE_STATUSES else None
+    order = (
+        cart.draft_order
+        if cart.draft_order and cart.draft_order.status in REUSABLE_STATUSES
+        else None
+    )
     if order is not None and order.stock_reduced:
         statuses.restore_stock(order)
     order = write_order(
@@ -341,7 +357,9 @@ def write_order(
 def sync_draft_order(cart: Cart, *, source: str, user=None) -> Order:
     """Create or refresh the cart's checkout-draft order (no stock taken): WooCommerce's
     Store API keeps one while the buyer is on the checkout page."""
-    cart = Cart.objects.select_for_update().select_related("draft_order").get(pk=cart.pk)
+    cart = (
+        Cart.objects.select_for_update(of=("self",)).select_related("draft_order").get(pk=cart.pk)
+    )
     items = list(cart.items.select_related("product", "product__parent").order_by("id"))
     totals = pricing.calculate(cart, items)
     draft = cart.draft_order

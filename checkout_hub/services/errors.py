@@ -28,7 +28,7 @@ class DomainError(Exception):
         raise AttributeError(name)
 
 
-# --- catalogue and cart -----------------------------------------------------------------------
+# --- catalogue and cart ---
 class ProductNotFound(DomainError):
     code = "product_not_found"
     default_message = "This product cannot be found."
@@ -115,7 +115,7 @@ class CartNotFound(DomainError):
     default_message = "Cart does not exist."
 
 
-# --- coupons --------------------------------------------------------------------------------
+# --- coupons ---
 class InvalidCoupon(DomainError):
     """facts: code, reason (one of REASONS)"""
 
@@ -140,7 +140,7 @@ class CouponNotApplied(DomainError):
     default_message = "Coupon cannot be removed because it is not already applied to the cart."
 
 
-# --- addresses, shipping, payment methods -----------------------------------------------------
+# --- addresses, shipping, payment methods ---
 class InvalidAddress(DomainError):
     """facts: errors {"billing_address.email": "message", ...}, codes {same keys: code}."""
 
@@ -174,7 +174,7 @@ class TotalMismatch(DomainError):
     default_message = "The order total does not match the expected total."
 
 
-# --- payments ---------------------------------------------------------------------------------
+# --- payments ---
 class PaymentDeclined(DomainError):
     """The gateway refused the charge. facts: gateway, gateway_code, decline_code, param,
     error_type, request_id, order."""
@@ -195,7 +195,7 @@ class PaymentRequired(DomainError):
     default_message = "This order requires payment."
 
 
-# --- orders -----------------------------------------------------------------------------------
+# --- orders ---
 class OrderNotFound(DomainError):
     code = "order_not_found"
     default_message = "Invalid order ID or key provided."
@@ -219,7 +219,7 @@ class InvalidStatusTransition(DomainError):
     code = "invalid_status_transition"
 
 
-# --- access and availability ----------------------------------------------------------------
+# --- access and availability ---
 class RateLimited(DomainError):
     """facts: limit, remaining, reset_at (unix ts), retry_after (seconds)"""
 

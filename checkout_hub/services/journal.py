@@ -70,7 +70,7 @@ def is_journaled(path: str) -> bool:
     return path.startswith(JOURNALED_PREFIXES)
 
 
-# --- redaction ---------------------------------------------------------------------------------
+# --- redaction ---
 def _luhn_ok(digits: str) -> bool:
     total = 0
     for i, ch in enumerate(reversed(digits)):
@@ -146,7 +146,7 @@ def redact_body(raw: bytes | str, content_type: str = "") -> str:
     return text
 
 
-# --- writing -----------------------------------------------------------------------------------
+# --- writing ---
 def record(**fields) -> RequestLog | None:
     """Insert one journal row (fields already redacted) and prune now and then."""
     try:

@@ -67,9 +67,7 @@ def split_proportionally(total: int, weights: list[int]) -> list[int]:
     if weight_sum <= 0 or total <= 0:
         return [0 for _ in weights]
     shares = [total * w // weight_sum for w in weights]
-    remainders = sorted(
-        range(len(weights)), key=lambda i: (-(total * weights[i] % weight_sum), i)
-    )
+    remainders = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % weight_sum), i))
     for i in remainders[: total - sum(shares)]:
         shares[i] += 1
     return shares
@@ -83,7 +81,7 @@ def to_decimal_string(amount: int, code: str) -> str:
 
 
 def from_decimal_string(value: str, code: str) -> int:
-    """"29.00" -> 2900 for USD; raises ValueError on anything that is not a plain amount."""
+    """ "29.00" -> 2900 for USD; raises ValueError on anything that is not a plain amount."""
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation as exc:

@@ -14,7 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from checkout_hub import clock
-from checkout_hub.models import Cart, CartItem, Coupon, Product, ShippingMethod, ShippingZone, TaxRate
+from checkout_hub.models import (
+    Cart,
+    CartItem,
+    Coupon,
+    Product,
+    ShippingMethod,
+    ShippingZone,
+    TaxRate,
+)
 
 from . import money
 from .errors import InvalidCoupon
@@ -132,7 +140,7 @@ class CartTotals:
         return any(c.coupon.free_shipping for c in self.coupons)
 
 
-# --- coupons ------------------------------------------------------------------------------------
+# --- coupons ---
 def coupon_applies_to(coupon: Coupon, product: Product, product_ids: set[int]) -> bool:
     if product_ids and product.pk not in product_ids and product.parent_id not in product_ids:
         return False
@@ -145,12 +153,17 @@ def coupon_problem(
     """Why `coupon` cannot apply to these lines now (WooCommerce's messages), or None."""
     code = coupon.code
     if not coupon.enabled:
-        return InvalidCoupon(f'Coupon "{code}" cannot be applied because it does not exist.',
-                             code=code, reason="disabled")
+        return InvalidCoupon(
+            f'Coupon "{code}" cannot be applied because it does not exist.',
+            code=code,
+            reason="disabled",
+        )
     if coupon.expires_at and coupon.expires_at <= clock.now():
         return InvalidCoupon("This coupon has expired.", code=code, reason="expired")
     if coupon.usage_limit is not None and coupon.usage_count >= coupon.usage_limit:
-        return InvalidCoupon("Coupon usage limit has been reached.", code=code, reason="usage_limit")
+        return InvalidCoupon(
+            "Coupon usage limit has been reached.", code=code, reason="usage_limit"
+        )
     subtotal = sum(line.subtotal for line in lines)
     if coupon.minimum_spend and subtotal < coupon.minimum_spend:
         amount = money.format_price(coupon.minimum_spend, currency)
@@ -165,8 +178,10 @@ def coupon_problem(
     if product_ids is None:
         product_ids = {p.pk for p in coupon.products.all()}
     restricted = product_ids or coupon.exclude_sale_items
-    if restricted and lines and not any(
-        coupon_applies_to(coupon, line.product, product_ids) for line in lines
+    if (
+        restricted
+        and lines
+        and not any(coupon_applies_to(coupon, line.product, product_ids) for line in lines)
     ):
         return InvalidCoupon(
             "Sorry, this coupon is not applicable to selected products.",
@@ -178,9 +193,7 @@ def coupon_problem(
 
 def _apply_coupon(coupon: Coupon, lines: list[LineTotals], product_ids: set[int]) -> int:
     """Discount `lines` in place for one coupon; returns the coupon's discount."""
-    eligible = [
-        line for line in lines if coupon_applies_to(coupon, line.product, product_ids)
-    ]
+    eligible = [line for line in lines if coupon_applies_to(coupon, line.product, product_ids)]
     remaining = [line.subtotal - line.discount for line in eligible]
     if coupon.discount_type == Coupon.DiscountType.FIXED_PRODUCT:
         shares = [
@@ -208,7 +221,7 @@ def load_coupons(codes: list[str]) -> dict[str, Coupon]:
     return {c.code: c for c in found}
 
 
-# --- tax -----------------------------------------------------------------------------------------
+# --- tax ---
 def matching_tax_rates(rates: list[TaxRate], country: str, state: str, tax_class: str = ""):
     """Per priority, the most specific rate for the place (state > country > everywhere)."""
     if not country:
@@ -235,7 +248,7 @@ def tax_location(cart: Cart, needs_shipping: bool) -> tuple[str, str]:
     return "", ""
 
 
-# --- shipping ------------------------------------------------------------------------------------
+# --- shipping ---
 def shipping_destination(cart: Cart) -> tuple[str, str]:
     address = cart.shipping_address or {}
     if not address.get("country"):
@@ -269,7 +282,7 @@ def _free_shipping_unlocked(method: ShippingMethod, amount: int, has_coupon: boo
     return True
 
 
-# --- the whole cart -----------------------------------------------------------------------------
+# --- the whole cart ---
 def calculate(cart: Cart, items: list[CartItem] | None = None) -> CartTotals:
     items = list(cart.items.all()) if items is None else items
     currency = cart.currency
@@ -302,7 +315,9 @@ def calculate(cart: Cart, items: list[CartItem] | None = None) -> CartTotals:
         if problem:
             coupon_errors.append(problem)
             continue
-        coupons.append(CouponTotals(coupon=coupon, discount=_apply_coupon(coupon, lines, product_ids)))
+        coupons.append(
+            CouponTotals(coupon=coupon, discount=_apply_coupon(coupon, lines, product_ids))
+        )
 
     for line in lines:
         line.total = line.subtotal - line.discount
@@ -352,9 +367,7 @@ def calculate(cart: Cart, items: list[CartItem] | None = None) -> CartTotals:
     dest_country, dest_state = shipping_destination(cart)
     if needs_shipping and dest_country:
         totals.has_calculated_shipping = True
-        shipping_tax_rates = [
-            r for r in matching_tax_rates(rates, country, state) if r.shipping
-        ]
+        shipping_tax_rates = [r for r in matching_tax_rates(rates, country, state) if r.shipping]
         for method in available_shipping_methods(dest_country, dest_state):
             cost = method.cost
             if method.method_id == ShippingMethod.MethodId.FREE_SHIPPING:
@@ -382,6 +395,7 @@ def calculate(cart: Cart, items: list[CartItem] | None = None) -> CartTotals:
                     tax_lines.setdefault(rate.pk, TaxLine(rate=rate)).shipping_tax_total += tax
                     totals.shipping_tax += tax
 
-    totals.tax_lines = [tax_lines[k] for k in sorted(tax_lines, key=lambda pk: tax_lines[pk].rate.priority)]
+    totals.tax_lines = [
+        tax_lines[k] for k in sorted(tax_lines, key=lambda pk: tax_lines[pk].rate.priority)
+    ]
     return totals
-

@@ -34,7 +34,10 @@ def client_ip(request) -> str:
 def hit(request, *, group: str, key: str, limit: int, seconds: int) -> Usage:
     """Count one request against `key` in `group`; `blocked` once past `limit` per window."""
     usage = get_usage(
-        request, group=group, key=lambda _group, _request: key, rate=(limit, seconds),
+        request,
+        group=group,
+        key=lambda _group, _request: key,
+        rate=(limit, seconds),
         increment=True,
     )
     if usage is None:  # RATELIMIT_ENABLE is off

@@ -118,9 +118,7 @@ _SCENARIOS = [
     Scenario(
         "empty_cart", (CHECKOUT,), "The cart is treated as empty.", lambda **c: errors.EmptyCart()
     ),
-    Scenario(
-        "invalid_address", (CHECKOUT,), "The billing postcode is refused.", _invalid_address
-    ),
+    Scenario("invalid_address", (CHECKOUT,), "The billing postcode is refused.", _invalid_address),
     Scenario(
         "payment_declined",
         (PAYMENT,),
@@ -204,7 +202,9 @@ class Active:
     source: str  # "header", "query" or "rule:<id>"
 
 
-_active: contextvars.ContextVar[Active | None] = contextvars.ContextVar("hub_scenario", default=None)
+_active: contextvars.ContextVar[Active | None] = contextvars.ContextVar(
+    "hub_scenario", default=None
+)
 
 
 def names() -> list[str]:

@@ -36,7 +36,10 @@ class Bacs(OfflineGateway):
 class Cheque(OfflineGateway):
     id = "cheque"
     title = "Check payments"
-    description = "Please send a check to Store Name, Store Street, Store Town, Store State / County, Store Postcode."
+    description = (
+        "Please send a check to Store Name, Store Street, Store Town, Store State / County, "
+        "Store Postcode."
+    )
     instructions = "Awaiting check payment"
 
 
