@@ -12,6 +12,7 @@ def _clean_hub_state():
     cache.clear()
     clock.reset()
     scenarios.deactivate()
+    scenarios.forget_rules()
     yield
     clock.reset()
     scenarios.deactivate()

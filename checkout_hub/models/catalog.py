@@ -208,8 +208,17 @@ class Product(models.Model):
         """A variation's name as WooCommerce shows it: "Hoodie - Blue, Large"."""
         if self.type != self.Type.VARIATION or not self.variation_attributes:
             return self.name
-        values = [v for v in self.variation_attributes.values() if v]
         base = self.parent.name if self.parent_id else self.name
+        # In the parent's attribute order: PostgreSQL's jsonb does not keep key order.
+        order = (
+            [a.get("slug") or a.get("name") for a in self.parent.attributes]
+            if self.parent_id
+            else []
+        )
+        slugs = sorted(
+            self.variation_attributes, key=lambda s: order.index(s) if s in order else 99
+        )
+        values = [self.variation_attributes[s] for s in slugs if self.variation_attributes[s]]
         return f"{base} - {', '.join(values)}" if values else base
 
 

@@ -13,6 +13,7 @@ is one context-variable read.
 from __future__ import annotations
 
 import contextvars
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -223,7 +224,18 @@ def lookup(name: str) -> Scenario:
         ) from None
 
 
+# This process's copy of the shared rule list, re-read from the cache at most once a second,
+# so a request without a scenario costs no cache round trip (another worker's admin edit is
+# seen within LOCAL_SECONDS; this process's own edits at once).
+LOCAL_SECONDS = 1.0
+_local: tuple[float, list[dict]] | None = None
+
+
 def _stored_rules() -> list[dict]:
+    global _local
+    now = time.monotonic()
+    if _local is not None and _local[0] > now:
+        return _local[1]
     rules = cache.get(RULES_CACHE_KEY)
     if rules is None:
         rules = list(
@@ -232,10 +244,13 @@ def _stored_rules() -> list[dict]:
             )
         )
         cache.set(RULES_CACHE_KEY, rules, RULES_CACHE_SECONDS)
+    _local = (now + LOCAL_SECONDS, rules)
     return rules
 
 
 def forget_rules() -> None:
+    global _local
+    _local = None
     cache.delete(RULES_CACHE_KEY)
 
 
