@@ -37,6 +37,7 @@ from .errors import (
     DomainError,
     EmptyCart,
     InvalidCart,
+    InvalidCoupon,
     InvalidShippingRate,
     MissingPaymentMethod,
     NotAuthenticated,
@@ -188,9 +189,7 @@ def _create_order(
     if totals.needs_payment:
         order.payment_method_title = gateway.title
     if meta:
-        OrderMeta.objects.bulk_create(
-            [OrderMeta(order=order, key=k, value=str(v)) for k, v in meta.items()]
-        )
+        set_meta(order, meta)
     statuses.reduce_stock(order, locked)
     order.save()
     for coupon in coupons:
@@ -224,25 +223,35 @@ def _check_lines(totals: pricing.CartTotals) -> None:
 
 
 def _lock_coupons(totals: pricing.CartTotals) -> list[Coupon]:
-    """Lock the applied coupons and re-check their usage limits against the locked rows."""
+    """Lock the applied coupons and re-check their usage limits against the locked rows (two
+    buyers racing for a coupon's last use: one gets it)."""
     ids = sorted(c.coupon.pk for c in totals.coupons)
     locked = list(Coupon.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    problems = [
-        p
+    used_up = [
+        InvalidCoupon("Coupon usage limit has been reached.", code=c.code, reason="usage_limit")
         for c in locked
-        if (p := pricing.coupon_problem(c, totals.lines, totals.currency, product_ids=set()))
-        and p.reason == "usage_limit"
+        if c.usage_limit is not None and c.usage_count >= c.usage_limit
     ]
-    if problems:
-        raise problems[0] if len(problems) == 1 else InvalidCart(problems=problems)
+    if used_up:
+        raise used_up[0] if len(used_up) == 1 else InvalidCart(problems=used_up)
     return locked
 
 
-def customer_for(billing: dict, user=None) -> Customer | None:
+def set_meta(order: Order, meta: dict) -> None:
+    """Write key/value meta on `order`, replacing earlier values of the same keys."""
+    OrderMeta.objects.filter(order=order, key__in=list(meta)).delete()
+    OrderMeta.objects.bulk_create(
+        [OrderMeta(order=order, key=k, value=str(v)) for k, v in meta.items()]
+    )
+
+
+def customer_for(billing: dict, user=None, *, create: bool = True) -> Customer | None:
     """The customer row for a billing email (created on first order), tied to `user`."""
     email = normalise_email(billing.get("email"))
     if not email:
         return None
+    if not create:
+        return Customer.objects.for_email(email).first()
     customer, created = Customer.objects.get_or_create(
         email=email,
         defaults={
@@ -274,7 +283,9 @@ def write_order(
     order.currency = cart.currency
     order.cart = cart
     order.cart_hash = cart_service.contents_hash(cart)
-    order.customer = customer_for(billing, user) if billing else None
+    # A draft is not an order yet: it links a known customer but creates none.
+    draft = status == Order.Status.CHECKOUT_DRAFT
+    order.customer = customer_for(billing, user, create=not draft) if billing else None
     order.billing_email = normalise_email(billing.get("email"))
     order.billing_address = billing
     order.shipping_address = shipping

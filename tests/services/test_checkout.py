@@ -270,3 +270,11 @@ def test_draft_order_is_created_then_refreshed(cart):
     again = checkout.sync_draft_order(cart, source="woo_store")
     assert again.pk == draft.pk and again.total == 2300 and again.items.count() == 2
     assert place(cart).order.pk == draft.pk
+
+
+def test_meta_written_again_on_a_retry_replaces_the_old_value(cart):
+    key = "_wc_order_attribution_source_type"
+    with scenarios.forced("payment_declined"), pytest.raises(errors.PaymentDeclined):
+        place(cart, meta={key: "typein"})
+    order = place(cart, meta={key: "utm"}).order
+    assert list(order.meta.filter(key=key).values_list("value", flat=True)) == ["utm"]

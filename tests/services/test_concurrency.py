@@ -103,3 +103,28 @@ def test_stock_never_goes_negative_with_mixed_quantities():
     product.refresh_from_db()
     assert product.stock_quantity >= 0
     assert sold + product.stock_quantity == 5
+
+
+def test_a_coupons_last_use_goes_to_one_buyer():
+    from tests.factories import CouponFactory
+
+    coupon = CouponFactory(code="once", amount=10, usage_limit=1)
+    product = virtual_product()
+    carts = []
+    for _ in range(THREADS):
+        cart = CartFactory()
+        cart_service.add_item(cart, product.pk, 1)
+        cart_service.apply_coupon(cart, "once")
+        carts.append(cart)
+    results = run_together(
+        [
+            (lambda c=c: checkout.place_order(c, billing=US_ADDRESS, payment_method="bacs"))
+            for c in carts
+        ]
+    )
+    placed = [r for r in results if isinstance(r, checkout.CheckoutResult)]
+    refused = [r for r in results if isinstance(r, errors.InvalidCoupon)]
+    assert len(placed) == 1 and len(refused) == THREADS - 1, results
+    assert {r.reason for r in refused} == {"usage_limit"}
+    coupon.refresh_from_db()
+    assert coupon.usage_count == 1
