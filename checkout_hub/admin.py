@@ -682,19 +682,7 @@ class ScenarioRuleForm(forms.ModelForm):
 
     class Meta:
         model = ScenarioRule
-        fields = [
-            "scenario",
-            "vendor",
-            "method",
-            "path_pattern",
-            "enabled",
-            "remaining_uses",
-            "expires_at",
-            "note",
-        ]
-
-    def clean_method(self):
-        return self.cleaned_data["method"].strip().upper()
+        fields = ScenarioRule.EDITABLE_FIELDS
 
 
 @admin.register(ScenarioRule)

@@ -102,18 +102,7 @@ class ScenarioRuleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ScenarioRule
-        fields = [
-            "id",
-            "scenario",
-            "vendor",
-            "method",
-            "path_pattern",
-            "enabled",
-            "remaining_uses",
-            "expires_at",
-            "note",
-            "hits",
-        ]
+        fields = ["id", *ScenarioRule.EDITABLE_FIELDS, "hits"]
         read_only_fields = ["id", "hits"]
 
 

@@ -32,11 +32,27 @@ class ScenarioRule(models.Model):
     hits = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=clock.now)
 
+    # What a person sets (admin form, POST /__hub/scenarios); the rest is bookkeeping.
+    EDITABLE_FIELDS = (
+        "scenario",
+        "vendor",
+        "method",
+        "path_pattern",
+        "enabled",
+        "remaining_uses",
+        "expires_at",
+        "note",
+    )
+
     class Meta:
         ordering = ["id"]
 
     def __str__(self):
         return f"{self.scenario} on {self.method or '*'} {self.path_pattern or '*'}"
+
+    def save(self, *args, **kwargs):
+        self.method = self.method.strip().upper()
+        super().save(*args, **kwargs)
 
     def matches(self, vendor: str, method: str, path: str) -> bool:
         if self.vendor and self.vendor != vendor:
