@@ -92,7 +92,10 @@ class Order(models.Model):
         "checkout_hub.Cart", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
     )
     cart_hash = models.CharField(max_length=32, blank=True)
-    stock_reduced = models.BooleanField(default=False)
+    stock_reduced = models.BooleanField(default=False, help_text="It holds its stock.")
+    coupon_usage_counted = models.BooleanField(
+        default=False, help_text="Its coupons' uses are counted (WooCommerce's recorded usage)."
+    )
 
     created_at = models.DateTimeField(default=clock.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 
 from checkout_hub import clock
 from checkout_hub.models import (
@@ -122,13 +121,24 @@ def _create_order(
     items = list(cart.items.order_by("id"))
     if not items:
         raise EmptyCart()
+    # A draft, pending or failed order of this cart is reused (a retry after a refused
+    # payment); whatever it still holds is given back first, onto the locked rows.
+    reused = (
+        cart.draft_order
+        if cart.draft_order and cart.draft_order.status in REUSABLE_STATUSES
+        else None
+    )
+    held = list(reused.items.all()) if reused and reused.stock_reduced else []
+    ids = sorted({i.product_id for i in items} | {i.product_id for i in held if i.product_id})
     locked = {
         p.pk: p
         for p in Product.objects.select_for_update(of=("self",))
         .select_related("parent")
-        .filter(pk__in=sorted({i.product_id for i in items}))
+        .filter(pk__in=ids)
         .order_by("pk")
     }
+    if reused is not None:
+        statuses.release_holds(reused, locked)
     for item in items:
         item.product = locked[item.product_id]
     scenarios.fire(scenarios.CHECKOUT, product=items[0].product, requested=items[0].quantity)
@@ -167,17 +177,10 @@ def _create_order(
         if not cart.payment_method:
             raise MissingPaymentMethod()
         gateway = payments.get(cart.payment_method)
-    coupons = _lock_coupons(totals)
+    _lock_coupons(totals)
 
-    order = (
-        cart.draft_order
-        if cart.draft_order and cart.draft_order.status in REUSABLE_STATUSES
-        else None
-    )
-    if order is not None and order.stock_reduced:
-        statuses.restore_stock(order)
     order = write_order(
-        order or Order(),
+        reused or Order(),
         cart,
         totals,
         billing=billing,
@@ -190,10 +193,8 @@ def _create_order(
         order.payment_method_title = gateway.title
     if meta:
         set_meta(order, meta)
-    statuses.reduce_stock(order, locked)
+    statuses.take_holds(order, locked)
     order.save()
-    for coupon in coupons:
-        Coupon.objects.filter(pk=coupon.pk).update(usage_count=F("usage_count") + 1)
 
     cart.completed, cart.completed_at, cart.draft_order = True, clock.now(), order
     cart.save()
@@ -222,11 +223,11 @@ def _check_lines(totals: pricing.CartTotals) -> None:
         raise InvalidCart(problems=problems)
 
 
-def _lock_coupons(totals: pricing.CartTotals) -> list[Coupon]:
+def _lock_coupons(totals: pricing.CartTotals) -> None:
     """Lock the applied coupons and re-check their usage limits against the locked rows (two
     buyers racing for a coupon's last use: one gets it)."""
     ids = sorted(c.coupon.pk for c in totals.coupons)
-    locked = list(Coupon.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    locked = Coupon.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     used_up = [
         InvalidCoupon("Coupon usage limit has been reached.", code=c.code, reason="usage_limit")
         for c in locked
@@ -234,7 +235,6 @@ def _lock_coupons(totals: pricing.CartTotals) -> list[Coupon]:
     ]
     if used_up:
         raise used_up[0] if len(used_up) == 1 else InvalidCart(problems=used_up)
-    return locked
 
 
 def set_meta(order: Order, meta: dict) -> None:
@@ -376,8 +376,8 @@ def sync_draft_order(cart: Cart, *, source: str, user=None) -> Order:
     draft = cart.draft_order
     if draft is None or draft.status not in REUSABLE_STATUSES:
         draft = Order()
-    if draft.stock_reduced:
-        statuses.restore_stock(draft)
+    if draft.pk:
+        statuses.release_holds(draft)
     order = write_order(
         draft,
         cart,

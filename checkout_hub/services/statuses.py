@@ -1,17 +1,18 @@
 """Order and payment statuses as data: which status may follow which, checked in one place.
 
 `transition()` is the only writer of Order.status outside checkout's creation step; it also
-runs the side effects a status change has (stock back on failure or cancellation, paid
-timestamps), as django-oscar's order pipeline does.
+runs the side effects a status change has (stock and coupon uses back on failure or
+cancellation, paid timestamps), as django-oscar's order pipeline does.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 
 from checkout_hub import clock
-from checkout_hub.models import Order, Product
+from checkout_hub.models import Coupon, Order, Product
 
 from .errors import InvalidStatusTransition
 
@@ -28,7 +29,7 @@ ORDER_TRANSITIONS: dict[str, set[str]] = {
     S.REFUNDED: set(),
 }
 
-# Statuses that hold stock; leaving them for one of RELEASES_STOCK puts the stock back.
+# Moving to one of these gives back the stock and coupon uses the order held.
 RELEASES_STOCK = {S.FAILED, S.CANCELLED}
 PAID_STATUSES = {S.PROCESSING, S.COMPLETED}
 
@@ -48,9 +49,8 @@ def transition(order: Order, new: str, *, paid: bool | None = None) -> Order:
             requested=new,
         )
     fields = ["status", "updated_at"]
-    if new in RELEASES_STOCK and order.stock_reduced:
-        restore_stock(order)
-        fields.append("stock_reduced")
+    if new in RELEASES_STOCK:
+        fields += release_holds(order)
     if paid:
         order.payment_status = Order.PaymentStatus.PAID
         order.paid_at = order.paid_at or clock.now()
@@ -66,28 +66,62 @@ def transition(order: Order, new: str, *, paid: bool | None = None) -> Order:
     return order
 
 
-def reduce_stock(order: Order, products: dict[int, Product]) -> None:
-    """Take the order's quantities off managed stock. `products` must be row-locked."""
-    for item in order.items.all():
+# --- what an order holds: stock and coupon uses ---
+def release_holds(order: Order, products: dict[int, Product] | None = None) -> list[str]:
+    """Give back the stock and coupon uses `order` holds; returns the order fields changed
+    (the caller saves them). `products`: already row-locked products to adjust in place."""
+    fields = []
+    if order.stock_reduced:
+        _move_stock(order, products, +1)
+        order.stock_reduced = False
+        fields.append("stock_reduced")
+    if order.coupon_usage_counted:
+        _count_coupons(order, -1)
+        order.coupon_usage_counted = False
+        fields.append("coupon_usage_counted")
+    return fields
+
+
+def take_holds(order: Order, products: dict[int, Product]) -> None:
+    """Take the order's quantities off managed stock and count its coupons once.
+    `products` must be row-locked and hold every product the order buys."""
+    if not order.stock_reduced:
+        _move_stock(order, products, -1)
+        order.stock_reduced = True
+    if not order.coupon_usage_counted:
+        _count_coupons(order, +1)
+        order.coupon_usage_counted = True
+
+
+def _move_stock(order: Order, products: dict[int, Product] | None, sign: int) -> None:
+    """Add (sign +1) or take (-1) the order's quantities, in one UPDATE for all products."""
+    items = list(order.items.all())
+    if products is None:
+        ids = sorted({i.product_id for i in items if i.product_id})
+        products = {
+            p.pk: p
+            for p in Product.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .order_by("pk")
+        }
+    changed = {}
+    for item in items:
         product = products.get(item.product_id)
         if product is None or not product.manage_stock or product.stock_quantity is None:
             continue
-        product.stock_quantity -= item.quantity
+        product.stock_quantity += sign * item.quantity
         product.stock_status = product.stock_status_for(product.stock_quantity)
-        product.save(update_fields=["stock_quantity", "stock_status", "updated_at"])
-    order.stock_reduced = True
-
-
-def restore_stock(order: Order) -> None:
-    for item in order.items.all():
-        if item.product_id is None:
-            continue
-        Product.objects.filter(pk=item.product_id, manage_stock=True).update(
-            stock_quantity=F("stock_quantity") + item.quantity
+        product.updated_at = clock.now()
+        changed[product.pk] = product
+    if changed:
+        Product.objects.bulk_update(
+            changed.values(), ["stock_quantity", "stock_status", "updated_at"]
         )
-        product = Product.objects.get(pk=item.product_id)
-        if product.manage_stock and product.stock_quantity is not None:
-            status = product.stock_status_for(product.stock_quantity)
-            if status != product.stock_status:
-                Product.objects.filter(pk=product.pk).update(stock_status=status)
-    order.stock_reduced = False
+
+
+def _count_coupons(order: Order, step: int) -> None:
+    codes = [line["code"] for line in order.coupon_lines]
+    if codes:
+        Coupon.objects.filter(code__in=codes).update(
+            usage_count=Greatest(F("usage_count") + step, 0)
+        )

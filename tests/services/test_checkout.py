@@ -3,9 +3,11 @@
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
-from checkout_hub.models import Order, OrderItem, Payment, Product
+from checkout_hub.models import Cart, Coupon, Order, OrderItem, Payment, Product
 from checkout_hub.services import cart as cart_service
 from checkout_hub.services import checkout, errors, scenarios, statuses
 from tests.factories import (
@@ -77,7 +79,7 @@ def test_order_is_a_snapshot_of_the_cart(cart, flat_rate):
     cart.refresh_from_db()
     assert cart.completed and cart.draft_order == order
     assert cart.coupon_codes == ["tenoff"]
-    assert CouponFactory._meta.model.objects.get(code="tenoff").usage_count == 1
+    assert Coupon.objects.get(code="tenoff").usage_count == 1
 
 
 def test_stock_is_taken(cart):
@@ -278,3 +280,52 @@ def test_meta_written_again_on_a_retry_replaces_the_old_value(cart):
         place(cart, meta={key: "typein"})
     order = place(cart, meta={key: "utm"}).order
     assert list(order.meta.filter(key=key).values_list("value", flat=True)) == ["utm"]
+
+
+# --- what an order holds: stock and coupon uses, taken once -------------------------------
+def coupon_uses(code):
+    return Coupon.objects.get(code=code).usage_count
+
+
+def test_a_retry_after_a_decline_counts_the_coupon_once(cart):
+    CouponFactory(code="tenoff", amount=10)
+    cart_service.apply_coupon(cart, "tenoff")
+    with scenarios.forced("payment_declined"), pytest.raises(errors.PaymentDeclined):
+        place(cart)
+    assert coupon_uses("tenoff") == 0  # the failed order gave its use back
+    order = place(cart).order
+    assert coupon_uses("tenoff") == 1
+    statuses.transition(order, "cancelled")
+    assert coupon_uses("tenoff") == 0
+
+
+def test_reusing_an_order_that_still_holds_stock_takes_it_once(cart):
+    CouponFactory(code="tenoff", amount=10)
+    cart_service.apply_coupon(cart, "tenoff")
+    order = place(cart).order
+    # As a redirect gateway leaves it: pending, holding stock, the buyer back at checkout.
+    Order.objects.filter(pk=order.pk).update(status="pending")
+    Cart.objects.filter(pk=cart.pk).update(completed=False)
+    again = place(cart).order
+    assert again.pk == order.pk
+    product = again.items.get().product
+    product.refresh_from_db()
+    assert product.stock_quantity == 3  # 5 - 2, not 5 - 4
+    assert coupon_uses("tenoff") == 1
+
+
+def test_checkout_query_count_does_not_grow_with_lines(flat_rate):
+    CouponFactory(code="tenoff", amount=10)
+
+    def queries_for(lines):
+        cart = CartFactory()
+        for _ in range(lines):
+            product = ProductFactory(manage_stock=True, stock_quantity=9)
+            cart_service.add_item(cart, product.pk, 2)
+        cart_service.apply_coupon(cart, "tenoff")
+        with CaptureQueriesContext(connection) as ctx:
+            place(cart)
+        return len(ctx.captured_queries)
+
+    queries_for(1)  # the first order also creates the customer
+    assert queries_for(1) == queries_for(20)

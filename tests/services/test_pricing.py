@@ -263,7 +263,7 @@ def test_virtual_products_need_no_shipping(us_shipping):
     assert totals.shipping_rates == [] and totals.total == 900
 
 
-def test_query_count_does_not_grow_with_lines(django_assert_max_num_queries, us_shipping):
+def test_query_count_does_not_grow_with_lines(us_shipping):
     CouponFactory(code="tenoff", amount=10)
     TaxRateFactory(country="US", rate="10.0000")
     small = make_cart((ProductFactory(), 1), address=NY, coupons=["tenoff"])
