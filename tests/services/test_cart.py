@@ -1,8 +1,11 @@
 """Cart operations: merging lines, stock, sold-individually, quantity limits, variations,
 coupons and addresses."""
 
+import datetime as dt
+
 import pytest
 
+from checkout_hub import clock
 from checkout_hub.models import Product
 from checkout_hub.services import cart as cart_service
 from checkout_hub.services import errors, scenarios
@@ -271,3 +274,26 @@ def test_out_of_stock_scenario_fires_on_add(cart):
         cart_service.add_item(cart, product.pk, 2)
     assert exc.value.product == product and exc.value.requested == 2
     assert lines(cart) == []
+
+
+# --- loading ---
+def test_load_finds_open_carts_only(cart):
+    cart_service.add_item(cart, ProductFactory().pk, 2)
+    loaded = cart_service.load(cart.key)
+    assert loaded == cart and [i.quantity for i in loaded.items.all()] == [2]
+    assert cart_service.load("t_unknown") is None
+    cart.completed = True
+    cart.save()
+    assert cart_service.load(cart.key) is None
+    assert cart_service.load(cart.key, include_completed=True) == cart
+    CartFactory(key="t_old", expires_at=clock.now() - dt.timedelta(seconds=1))
+    assert cart_service.load("t_old") is None
+
+
+def test_contents_hash_follows_lines_and_coupons(cart):
+    assert cart_service.contents_hash(cart) == ""
+    cart_service.add_item(cart, ProductFactory().pk, 1)
+    first = cart_service.contents_hash(cart)
+    item = cart.items.get()
+    cart_service.update_quantity(cart, item.key, 2)
+    assert len(first) == 32 and cart_service.contents_hash(cart) != first
