@@ -240,6 +240,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["woo_store.schema.drop_alias"],
 }
 
 # --- The hub's own knobs ---
@@ -253,6 +254,22 @@ HUB_CART_TTL_SECONDS = int(os.environ.get("HUB_CART_TTL_SECONDS", str(48 * 3600)
 HUB_JOURNAL_ENABLED = env_bool("HUB_JOURNAL_ENABLED", True)
 HUB_JOURNAL_MAX_ROWS = int(os.environ.get("HUB_JOURNAL_MAX_ROWS", "5000"))
 HUB_JOURNAL_MAX_BODY_BYTES = int(os.environ.get("HUB_JOURNAL_MAX_BODY_BYTES", "65536"))
+HUB_COUPONS_ENABLED = env_bool("HUB_COUPONS_ENABLED", True)
+HUB_SHIPPING_ENABLED = env_bool("HUB_SHIPPING_ENABLED", True)
+
+# --- WooCommerce Store API (woo_store) ---
+# Signs Cart-Tokens and nonces; derived from SECRET_KEY unless set.
+WOO_STORE_SECRET = os.environ.get("WOO_STORE_SECRET", "")
+# WooCommerce's woocommerce_store_api_disable_nonce_check filter.
+WOO_STORE_DISABLE_NONCE_CHECK = env_bool("WOO_STORE_DISABLE_NONCE_CHECK", False)
+# woocommerce_store_api_rate_limit_options (off by default) and the rate_limit_checkout
+# feature (3 per 60 s on POST /checkout).
+WOO_STORE_RATE_LIMIT_ENABLED = env_bool("WOO_STORE_RATE_LIMIT_ENABLED", False)
+WOO_STORE_RATE_LIMIT = int(os.environ.get("WOO_STORE_RATE_LIMIT", "25"))
+WOO_STORE_RATE_LIMIT_SECONDS = int(os.environ.get("WOO_STORE_RATE_LIMIT_SECONDS", "10"))
+WOO_STORE_RATE_LIMIT_PROXY_SUPPORT = env_bool("WOO_STORE_RATE_LIMIT_PROXY_SUPPORT", False)
+WOO_STORE_RATE_LIMIT_CHECKOUT = env_bool("WOO_STORE_RATE_LIMIT_CHECKOUT", False)
+
 HUB_ADMIN_USERNAME = os.environ.get("HUB_ADMIN_USERNAME", "admin")
 HUB_ADMIN_PASSWORD = os.environ.get("HUB_ADMIN_PASSWORD", "admin")
 

@@ -2,7 +2,7 @@
 real paths (each vendor app adds its `urls.py` below when its issue lands)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from checkout_hub import api, views
@@ -14,4 +14,6 @@ urlpatterns = [
     path("__hub/scenarios", api.ScenariosView.as_view(), name="hub-scenarios"),
     path("__hub/schema/", SpectacularAPIView.as_view(), name="hub-schema"),
     path("__hub/docs/", SpectacularSwaggerView.as_view(url_name="hub-schema"), name="hub-docs"),
+    path("", include("woo_store.urls")),
+    path("", include("woo_store.page_urls")),
 ]

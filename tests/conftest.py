@@ -8,7 +8,9 @@ from checkout_hub.services import scenarios
 
 
 @pytest.fixture(autouse=True)
-def _clean_hub_state():
+def _clean_hub_state(settings):
+    # Seeding creates the admin user; the default hasher would cost about a second a test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     clock.reset()
     scenarios.deactivate()

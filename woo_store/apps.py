@@ -4,3 +4,21 @@ from django.apps import AppConfig
 class WooStoreConfig(AppConfig):
     name = "woo_store"
     verbose_name = "WooCommerce Store API"
+
+    def ready(self):
+        from checkout_hub import credentials
+
+        from . import schema  # noqa: F401 - registers the OpenAPI auth extension
+
+        credentials.register("woo_store", store_api_access)
+
+
+def store_api_access() -> dict:
+    """The Store API has no keys: a session is a cookie plus Nonce, or a Cart-Token."""
+    from django.conf import settings
+
+    return {
+        "base_url": settings.HUB_PUBLIC_URL + "/wp-json/wc/store/v1",
+        "auth": "none: send the Cart-Token (or the cookie and Nonce) of the last reply",
+        "nonce_check": not settings.WOO_STORE_DISABLE_NONCE_CHECK,
+    }

@@ -205,6 +205,7 @@ def resolve_purchasable(
             product=parent,
             reason="missing_attributes",
             attributes=missing,
+            nothing_chosen=not given and chosen_variation is None,
         )
     if chosen_variation is None:
         chosen_variation = _match_variation(parent, chosen)

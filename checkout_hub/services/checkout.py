@@ -41,6 +41,7 @@ from .errors import (
     MissingPaymentMethod,
     NotAuthenticated,
     NotPurchasable,
+    OrderNotPayable,
     TooManyInCart,
     TotalMismatch,
 )
@@ -202,7 +203,16 @@ def _create_order(
 
 
 def _check_lines(totals: pricing.CartTotals) -> None:
-    """Everything wrong with the lines against locked stock, and coupons no longer valid."""
+    problems = line_problems(totals)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise InvalidCart(problems=problems)
+
+
+def line_problems(totals: pricing.CartTotals) -> list[DomainError]:
+    """Everything wrong with the lines against current stock, and coupons no longer valid
+    (checkout raises them; a cart reply lists them in its errors)."""
     problems: list[DomainError] = []
     for line in totals.lines:
         product = line.product
@@ -217,10 +227,7 @@ def _check_lines(totals: pricing.CartTotals) -> None:
         except DomainError as exc:
             problems.append(exc)
     problems.extend(totals.coupon_errors)
-    if len(problems) == 1:
-        raise problems[0]
-    if problems:
-        raise InvalidCart(problems=problems)
+    return problems
 
 
 def _lock_coupons(totals: pricing.CartTotals) -> None:
@@ -391,4 +398,62 @@ def sync_draft_order(cart: Cart, *, source: str, user=None) -> Order:
     if cart.draft_order_id != order.pk:
         cart.draft_order = order
         cart.save(update_fields=["draft_order", "updated_at"])
+    return order
+
+
+def pay_for_order(
+    order: Order,
+    *,
+    payment_method: str | None = None,
+    payment_data: dict | None = None,
+    billing: dict | None = None,
+    shipping: dict | None = None,
+) -> CheckoutResult:
+    """Pay for an existing pending or failed order (WooCommerce's order-pay). A failed order
+    gave its stock back, so it takes it again first, on locked rows; then the gateway runs."""
+    order = _prepare_payment(order.pk, payment_method, billing, shipping)
+    outcome = payments.pay(order, order.payment_method, payment_data)
+    return CheckoutResult(order=order, payment=outcome)
+
+
+@transaction.atomic
+def _prepare_payment(order_id, payment_method, billing, shipping) -> Order:
+    order = (
+        Order.objects.select_for_update(of=("self",)).select_related("customer").get(pk=order_id)
+    )
+    if not order.needs_payment or order.status == Order.Status.CHECKOUT_DRAFT:
+        raise OrderNotPayable(
+            f"Order #{order.number} cannot be paid for: its status is {order.status}.",
+            order=order,
+        )
+    if billing is not None or shipping is not None:
+        billing, shipping = addresses.validate(billing, shipping)
+        if billing is not None:
+            order.billing_address = {**order.billing_address, **billing}
+            order.billing_email = normalise_email(order.billing_address.get("email"))
+        if shipping is not None and order.shipping_address:
+            order.shipping_address = {**order.shipping_address, **shipping}
+    method = payment_method or order.payment_method
+    if not method:
+        raise MissingPaymentMethod()
+    order.payment_method = method
+    order.payment_method_title = payments.get(method).title
+    items = list(order.items.all())
+    ids = sorted({i.product_id for i in items if i.product_id})
+    locked = {
+        p.pk: p
+        for p in Product.objects.select_for_update(of=("self",))
+        .select_related("parent")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }
+    if not order.stock_reduced:
+        for item in items:
+            product = locked.get(item.product_id)
+            if product is not None:
+                cart_service.check_stock(product, item.quantity)
+    statuses.take_holds(order, locked)
+    if order.status == Order.Status.FAILED:
+        statuses.transition(order, Order.Status.PENDING)
+    order.save()
     return order

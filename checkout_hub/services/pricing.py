@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from checkout_hub import clock
 from checkout_hub.models import (
     Cart,
@@ -322,7 +324,9 @@ def calculate(cart: Cart, items: list[CartItem] | None = None) -> CartTotals:
     for line in lines:
         line.total = line.subtotal - line.discount
 
-    needs_shipping = any(line.product.needs_shipping for line in lines)
+    needs_shipping = settings.HUB_SHIPPING_ENABLED and any(
+        line.product.needs_shipping for line in lines
+    )
     rates = list(TaxRate.objects.all()) if lines else []
     country, state = tax_location(cart, needs_shipping)
     tax_lines: dict[int, TaxLine] = {}

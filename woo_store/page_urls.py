@@ -1,0 +1,16 @@
+"""The storefront pages (outside /wp-json/) that the Store API's replies link to."""
+
+from django.urls import path
+
+from . import pages
+
+app_name = "woo_store_pages"
+
+urlpatterns = [
+    path(
+        "checkout/order-received/<int:order_id>/",
+        pages.order_received,
+        name="order-received",
+    ),
+    path("product/<str:slug>/", pages.product, name="product"),
+]

@@ -1,0 +1,395 @@
+"""The cart object and its parts, exactly as WooCommerce's CartSchema renders them (reference
+§2): top-level keys in order, money as strings of minor units plus the currency fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from checkout_hub.models import Cart, Product
+from checkout_hub.services import cart as cart_service
+from checkout_hub.services import payments, pricing
+from checkout_hub.services.checkout import line_problems
+from checkout_hub.services.errors import CartItemNotFound
+
+from .. import errors
+from .common import (
+    BillingAddressSerializer,
+    ImageSerializer,
+    MinorUnits,
+    MoneyObject,
+    ShippingAddressSerializer,
+    address_out,
+    images,
+    low_stock_remaining,
+    permalink,
+    raw_amount,
+)
+
+
+# --- items ---
+class QuantityLimitsSerializer(serializers.Serializer):
+    minimum = serializers.IntegerField()
+    maximum = serializers.IntegerField()
+    multiple_of = serializers.IntegerField()
+    editable = serializers.BooleanField()
+
+
+class RawPricesSerializer(serializers.Serializer):
+    precision = serializers.IntegerField()
+    price = serializers.CharField()
+    regular_price = serializers.CharField()
+    sale_price = serializers.CharField()
+
+
+class ItemPricesSerializer(MoneyObject):
+    """A product's prices (instance: the Product)."""
+
+    price = MinorUnits()
+    regular_price = MinorUnits()
+    sale_price = MinorUnits(source="price")  # equals price when not on sale
+    price_range = serializers.SerializerMethodField()
+    raw_prices = serializers.SerializerMethodField()
+    trailing = ("raw_prices",)
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_price_range(self, product):
+        return None
+
+    def get_raw_prices(self, product) -> dict:
+        code = self.context.get("currency", "")
+        return {
+            "precision": 6,
+            "price": raw_amount(product.price, code),
+            "regular_price": raw_amount(product.regular_price, code),
+            "sale_price": raw_amount(product.price, code),
+        }
+
+
+class LineTotalsSerializer(MoneyObject):
+    line_subtotal = MinorUnits(source="subtotal")
+    line_subtotal_tax = MinorUnits(source="subtotal_tax")
+    line_total = MinorUnits(source="total")
+    line_total_tax = MinorUnits(source="total_tax")
+
+
+def variation_pairs(product: Product, chosen: dict) -> list[dict]:
+    """[{attribute, value}] in the parent's attribute order, with attribute labels."""
+    parent = product.parent if product.parent_id else product
+    pairs = []
+    for attribute in parent.attributes:
+        slug = attribute.get("slug") or attribute.get("name", "")
+        if slug in chosen:
+            pairs.append({"attribute": attribute.get("name", slug), "value": chosen[slug]})
+    return pairs
+
+
+class VariationSerializer(serializers.Serializer):
+    attribute = serializers.CharField()
+    value = serializers.CharField()
+
+
+class CartItemSerializer(serializers.Serializer):
+    """One cart line (instance: pricing.LineTotals)."""
+
+    key = serializers.CharField()
+    id = serializers.IntegerField(source="product.pk")
+    type = serializers.CharField(source="product.type")
+    quantity = serializers.IntegerField()
+    quantity_limits = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
+    short_description = serializers.CharField(source="product.short_description")
+    description = serializers.CharField(source="product.description")
+    sku = serializers.SerializerMethodField()
+    low_stock_remaining = serializers.SerializerMethodField()
+    backorders_allowed = serializers.BooleanField(source="product.backorders_allowed")
+    show_backorder_badge = serializers.SerializerMethodField()
+    sold_individually = serializers.BooleanField(source="product.sold_individually")
+    permalink = serializers.SerializerMethodField()
+    images = serializers.SerializerMethodField()
+    variation = serializers.SerializerMethodField()
+    item_data = serializers.SerializerMethodField()
+    prices = ItemPricesSerializer(source="product")
+    totals = LineTotalsSerializer(source="*")
+    catalog_visibility = serializers.SerializerMethodField()
+    has_cart_item_data = serializers.SerializerMethodField()
+    extensions = serializers.SerializerMethodField()
+
+    def get_quantity_limits(self, line) -> QuantityLimitsSerializer:
+        limits = cart_service.quantity_limits(line.product)
+        return {
+            "minimum": limits.minimum,
+            "maximum": max(limits.maximum, line.quantity) if limits.editable else 1,
+            "multiple_of": limits.multiple_of,
+            "editable": limits.editable,
+        }
+
+    def get_name(self, line) -> str:
+        product = line.product
+        return product.parent.name if product.parent_id else product.name
+
+    def get_sku(self, line) -> str:
+        return line.product.sku or ""
+
+    def get_low_stock_remaining(self, line) -> int | None:
+        return low_stock_remaining(line.product)
+
+    def get_show_backorder_badge(self, line) -> bool:
+        product = line.product
+        if product.backorders != Product.Backorders.NOTIFY or not product.manage_stock:
+            return False
+        return (product.stock_quantity or 0) < line.quantity
+
+    def get_permalink(self, line) -> str:
+        return permalink(line.product)
+
+    def get_images(self, line) -> ImageSerializer(many=True):
+        return images(line.product)
+
+    def get_variation(self, line) -> VariationSerializer(many=True):
+        return variation_pairs(line.product, line.item.variation or {})
+
+    def get_item_data(self, line) -> list[dict]:
+        data = line.item.item_data
+        return [d for d in data if isinstance(d, dict)] if isinstance(data, list) else []
+
+    def get_catalog_visibility(self, line) -> str:
+        return "visible"
+
+    def get_has_cart_item_data(self, line) -> bool:
+        return bool(line.item.item_data)
+
+    def get_extensions(self, line) -> dict:
+        return {}
+
+
+# --- coupons, fees, totals ---
+class CouponTotalsSerializer(MoneyObject):
+    total_discount = MinorUnits(source="discount")
+    total_discount_tax = MinorUnits(source="discount_tax")
+
+
+class CartCouponSerializer(serializers.Serializer):
+    """instance: pricing.CouponTotals"""
+
+    code = serializers.CharField()
+    discount_type = serializers.CharField(source="coupon.discount_type")
+    totals = CouponTotalsSerializer(source="*")
+
+
+def rate_percent(rate: Decimal) -> str:
+    """WC_Tax::get_rate_percent: "7.25%", "20%"."""
+    return f"{Decimal(rate).normalize():f}%"
+
+
+class TaxLineSerializer(serializers.Serializer):
+    name = serializers.CharField(source="rate.name")  # the rate's label, e.g. "NY Tax"
+    price = MinorUnits(source="total")
+    rate = serializers.SerializerMethodField()
+
+    def get_rate(self, line) -> str:
+        return rate_percent(line.rate.rate)
+
+
+class CartTotalsSerializer(MoneyObject):
+    """instance: pricing.CartTotals"""
+
+    total_items = MinorUnits(source="items_subtotal")
+    total_items_tax = MinorUnits(source="items_subtotal_tax")
+    total_fees = MinorUnits(source="fee_total")
+    total_fees_tax = MinorUnits(source="fee_tax")
+    total_discount = MinorUnits(source="discount_total")
+    total_discount_tax = MinorUnits(source="discount_tax")
+    total_shipping = serializers.SerializerMethodField()
+    total_shipping_tax = serializers.SerializerMethodField()
+    total_price = MinorUnits(source="total")
+    total_tax = MinorUnits(source="tax_total")
+    tax_lines = TaxLineSerializer(many=True)
+
+    # Null, not "0", until shipping has been calculated (reference §8).
+    def get_total_shipping(self, totals) -> str | None:
+        return str(totals.shipping_total) if totals.has_calculated_shipping else None
+
+    def get_total_shipping_tax(self, totals) -> str | None:
+        return str(totals.shipping_tax) if totals.has_calculated_shipping else None
+
+
+# --- shipping ---
+class ShippingRateSerializer(MoneyObject):
+    """instance: pricing.ShippingRate, with `items_label` in the context's `package_items`."""
+
+    rate_id = serializers.CharField()
+    name = serializers.CharField(source="title")
+    description = serializers.SerializerMethodField()
+    delivery_time = serializers.SerializerMethodField()
+    price = MinorUnits(source="cost")
+    taxes = MinorUnits()
+    instance_id = serializers.IntegerField()
+    method_id = serializers.CharField()
+    meta_data = serializers.SerializerMethodField()
+    selected = serializers.BooleanField()
+
+    def get_description(self, rate) -> str:
+        return ""
+
+    def get_delivery_time(self, rate) -> str:
+        return ""
+
+    def get_meta_data(self, rate) -> list[dict]:
+        # WooCommerce adds the package contents to each rate as "Items" meta.
+        return [{"key": "Items", "value": self.context.get("package_items", "")}]
+
+
+class PackageItemSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+
+
+class DestinationSerializer(serializers.Serializer):
+    address_1 = serializers.CharField()
+    address_2 = serializers.CharField()
+    city = serializers.CharField()
+    state = serializers.CharField()
+    postcode = serializers.CharField()
+    country = serializers.CharField()
+
+
+class ShippingPackageSerializer(serializers.Serializer):
+    package_id = serializers.IntegerField()
+    name = serializers.CharField()
+    destination = DestinationSerializer()
+    items = PackageItemSerializer(many=True)
+    shipping_rates = ShippingRateSerializer(many=True)
+
+
+def shipping_packages(cart: Cart, totals: pricing.CartTotals, context: dict) -> list[dict]:
+    """One package (WooCommerce's default) once shipping has been calculated."""
+    if not totals.has_calculated_shipping:
+        return []
+    shipped = [line for line in totals.lines if line.product.needs_shipping]
+    destination = cart.shipping_address or cart.billing_address or {}
+    items_label = ", ".join(
+        f"{line.product.display_name} &times; {line.quantity}" for line in shipped
+    )
+    rate_context = {**context, "package_items": items_label}
+    return [
+        {
+            "package_id": 0,
+            "name": "Shipment 1",
+            "destination": {
+                k: str(destination.get(k) or "")
+                for k in ("address_1", "address_2", "city", "state", "postcode", "country")
+            },
+            "items": [
+                {"key": line.key, "name": line.product.display_name, "quantity": line.quantity}
+                for line in shipped
+            ],
+            "shipping_rates": ShippingRateSerializer(
+                totals.shipping_rates, many=True, context=rate_context
+            ).data,
+        }
+    ]
+
+
+# --- the cart ---
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+def cart_errors(totals: pricing.CartTotals) -> list[dict]:
+    """What is wrong with the cart now (stock, purchasability, coupons), as {code, message}."""
+    found = []
+    for problem in line_problems(totals):
+        code, _status, message = errors.describe(problem)
+        found.append({"code": code, "message": message})
+    return found
+
+
+@dataclass
+class CartState:
+    cart: Cart
+    totals: pricing.CartTotals
+    errors: list[dict] = field(default_factory=list)
+    packages: list[dict] = field(default_factory=list)
+    payment_methods: list[str] = field(default_factory=list)
+
+
+class CartSerializer(serializers.Serializer):
+    """instance: CartState"""
+
+    items = CartItemSerializer(many=True, source="totals.lines")
+    coupons = CartCouponSerializer(many=True, source="totals.coupons")
+    fees = serializers.SerializerMethodField()
+    totals = CartTotalsSerializer()
+    shipping_address = serializers.SerializerMethodField()
+    billing_address = serializers.SerializerMethodField()
+    needs_payment = serializers.BooleanField(source="totals.needs_payment")
+    needs_shipping = serializers.BooleanField(source="totals.needs_shipping")
+    payment_requirements = serializers.SerializerMethodField()
+    has_calculated_shipping = serializers.BooleanField(source="totals.has_calculated_shipping")
+    shipping_rates = serializers.SerializerMethodField()
+    items_count = serializers.IntegerField(source="totals.items_count")
+    items_weight = serializers.IntegerField(source="totals.items_weight")
+    cross_sells = serializers.SerializerMethodField()
+    errors = ErrorSerializer(many=True)
+    payment_methods = serializers.ListField(child=serializers.CharField())
+    extensions = serializers.SerializerMethodField()
+
+    def get_fees(self, state) -> list[dict]:
+        return []
+
+    def get_shipping_address(self, state) -> ShippingAddressSerializer:
+        return address_out(state.cart.shipping_address, "shipping")
+
+    def get_billing_address(self, state) -> BillingAddressSerializer:
+        return address_out(state.cart.billing_address, "billing")
+
+    def get_payment_requirements(self, state) -> list[str]:
+        return ["products"]
+
+    def get_shipping_rates(self, state) -> ShippingPackageSerializer(many=True):
+        return state.packages
+
+    def get_cross_sells(self, state) -> list[dict]:
+        return []
+
+    def get_extensions(self, state) -> dict:
+        return {}
+
+
+def cart_state(cart: Cart, context: dict, totals: pricing.CartTotals | None = None) -> CartState:
+    if totals is None:
+        totals = pricing.calculate(cart, [] if cart.pk is None else None)
+    return CartState(
+        cart=cart,
+        totals=totals,
+        errors=cart_errors(totals),
+        packages=shipping_packages(cart, totals, context),
+        payment_methods=[g.id for g in payments.available()],
+    )
+
+
+def cart_payload(cart: Cart, context: dict, totals: pricing.CartTotals | None = None) -> dict:
+    return CartSerializer(cart_state(cart, context, totals), context=context).data
+
+
+def item_payload(cart: Cart, key: str, context: dict) -> dict:
+    """One line of the cart as the items routes answer it."""
+    totals = pricing.calculate(cart)
+    for line in totals.lines:
+        if line.key == key:
+            return CartItemSerializer(line, context=context).data
+    raise CartItemNotFound(key=key)
+
+
+def coupon_payload(totals: pricing.CartTotals, code: str, context: dict) -> dict | None:
+    for coupon in totals.coupons:
+        if coupon.code == code:
+            return CartCouponSerializer(coupon, context=context).data
+    return None
