@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from checkout_hub.models import Cart, CartItem, Coupon, Customer, Product, normalise_email
 
@@ -188,7 +189,9 @@ def resolve_purchasable(
         if not value:
             missing.append(attribute.get("name", slug))
             continue
+        # An option by name or by slug ("Light Blue" or "light-blue"), as WooCommerce takes.
         options = {o.lower(): o for o in attribute.get("options", [])}
+        options.update({slugify(o): o for o in attribute.get("options", [])})
         if value.lower() not in options:
             raise InvalidVariation(
                 f"Invalid value posted for {attribute.get('name', slug)}. Allowed values: "

@@ -7,56 +7,17 @@ import json
 import re
 
 import pytest
-from django.core.management import call_command
 
 from tests.factories import US_ADDRESS, ProductFactory
+from tests.woo_store.conftest import BASE, assert_error, post
 
-BASE = "/wp-json/wc/store/v1"
 UNKNOWN_KEY = "0123456789abcdef0123456789abcdef"
 TSHIRT, BELT, SUNGLASSES, SIGNED_POSTER, HOODIE = 1, 6, 7, 9, 13
-
-
-@pytest.fixture
-def store(db, settings):
-    # The seed sets the admin's password: a fast hasher keeps each test's setup quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("seed_store", verbosity=0)
-
-
-@pytest.fixture
-def token(client, store) -> str:
-    return client.get(f"{BASE}/cart").headers["Cart-Token"]
-
-
-def post(client, route, body=None, token=None, **extra):
-    if token:
-        extra["HTTP_CART_TOKEN"] = token
-    return client.post(
-        f"{BASE}/{route}", json.dumps(body or {}), content_type="application/json", **extra
-    )
 
 
 def add(client, token, product_id, quantity=1, headers=None, **body):
     body = {"id": product_id, "quantity": quantity, **body}
     return post(client, "cart/add-item", body, token, **(headers or {}))
-
-
-def assert_error(reply, status: int, code: str, session_headers: bool = True) -> dict:
-    """The WordPress envelope with this status and code; returns `data`. Cart and checkout
-    replies carry the session headers, errors included."""
-    assert reply.status_code == status, reply.content
-    if session_headers:
-        assert len(reply.headers.get("Nonce", "")) == 10
-        assert reply.headers.get("Cart-Token", "").count(".") == 2
-    body = reply.json()
-    assert "detail" not in body  # never DRF's own shape
-    assert body["code"] == code, body
-    assert isinstance(body["message"], str) and body["message"]
-    assert body["data"]["status"] == status
-    if status == 409:
-        cart = body["data"]["cart"]
-        assert {"items", "totals", "errors", "coupons"} <= set(cart)
-    return body["data"]
 
 
 def item_key(client, token, product_id) -> str:

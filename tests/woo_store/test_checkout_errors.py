@@ -7,26 +7,13 @@ import json
 import re
 
 import pytest
-from django.core.management import call_command
 
 from checkout_hub.models import Coupon, Order, Product
 from tests.factories import US_ADDRESS
+from tests.woo_store.conftest import BASE, assert_error, post
 
-BASE = "/wp-json/wc/store/v1"
 TSHIRT, SUNGLASSES = 1, 7
 SHIPPING = {k: v for k, v in US_ADDRESS.items() if k != "email"}
-
-
-@pytest.fixture
-def store(db, settings):
-    # The seed sets the admin's password: a fast hasher keeps each test's setup quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("seed_store", verbosity=0)
-
-
-@pytest.fixture
-def token(client, store) -> str:
-    return client.get(f"{BASE}/cart").headers["Cart-Token"]
 
 
 @pytest.fixture
@@ -34,14 +21,6 @@ def cart(client, token) -> str:
     """A session whose cart holds one T-shirt; returns its Cart-Token."""
     assert post(client, "cart/add-item", {"id": TSHIRT, "quantity": 1}, token).status_code == 201
     return token
-
-
-def post(client, route, body=None, token=None, **extra):
-    if token:
-        extra["HTTP_CART_TOKEN"] = token
-    return client.post(
-        f"{BASE}/{route}", json.dumps(body or {}), content_type="application/json", **extra
-    )
 
 
 def put(client, route, body=None, token=None, **extra):
@@ -55,24 +34,6 @@ def put(client, route, body=None, token=None, **extra):
 def checkout(client, token, headers=None, **body):
     body = {"billing_address": US_ADDRESS, "payment_method": "bacs", **body}
     return post(client, "checkout", body, token, **(headers or {}))
-
-
-def assert_error(reply, status: int, code: str, session_headers: bool = True) -> dict:
-    """The WordPress envelope with this status and code; returns `data`. Cart and checkout
-    replies carry the session headers, errors included."""
-    assert reply.status_code == status, reply.content
-    if session_headers:
-        assert len(reply.headers.get("Nonce", "")) == 10
-        assert reply.headers.get("Cart-Token", "").count(".") == 2
-    body = reply.json()
-    assert "detail" not in body  # never DRF's own shape
-    assert body["code"] == code, body
-    assert isinstance(body["message"], str) and body["message"]
-    assert body["data"]["status"] == status
-    if status == 409:
-        cart = body["data"]["cart"]
-        assert {"items", "totals", "errors", "coupons"} <= set(cart)
-    return body["data"]
 
 
 def set_stock(product_id: int, quantity: int) -> None:

@@ -337,3 +337,17 @@ def test_weight_is_grams(client, token, db):
     heavy = ProductFactory(weight_grams=1500, regular_price=100)
     body = post(client, token, "/cart/add-item", {"id": heavy.pk, "quantity": 2}).json()
     assert body["items_weight"] == 3000
+
+
+def test_variation_values_as_the_products_route_gives_them(client, token):
+    """GET /products lists variation values as term slugs; add-item takes them back."""
+    product = client.get(f"{API}/products/13").json()
+    chosen = product["variations"][0]["attributes"]
+    body = post(
+        client,
+        token,
+        "/cart/add-item",
+        {"id": 13, "variation": [{"attribute": a["name"], "value": a["value"]} for a in chosen]},
+    )
+    assert body.status_code == 201, body.json()
+    assert body.json()["items"][0]["id"] == product["variations"][0]["id"]

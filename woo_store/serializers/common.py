@@ -183,4 +183,4 @@ def low_stock_remaining(product: Product) -> int | None:
     threshold = (
         product.low_stock_amount if product.low_stock_amount is not None else LOW_STOCK_DEFAULT
     )
-    return product.stock_quantity if product.stock_quantity <= threshold else None
+    return max(product.stock_quantity, 0) if product.stock_quantity <= threshold else None
