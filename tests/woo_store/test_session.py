@@ -230,3 +230,18 @@ def test_browsable_api_lets_qa_shop_from_the_browser(product):
     # Without the CSRF token the nonce rule stands.
     bare = browser.post(f"{API}/cart/add-item", {"id": product.pk}, HTTP_ACCEPT="application/json")
     assert bare.status_code == 401
+
+
+def test_reads_and_failed_writes_of_a_new_session_store_no_cart(client, db):
+    token = client.get(f"{API}/cart").headers["Cart-Token"]
+    client.get(f"{API}/checkout", HTTP_CART_TOKEN=token)
+    missing = "0123456789abcdef0123456789abcdef"
+    assert (
+        post(client, "/cart/remove-item", {"key": missing}, HTTP_CART_TOKEN=token).status_code
+        == 409
+    )
+    assert (
+        post(client, "/cart/remove-coupon", {"code": "x"}, HTTP_CART_TOKEN=token).status_code == 409
+    )
+    assert client.delete(f"{API}/cart/items/{missing}", HTTP_CART_TOKEN=token).status_code == 409
+    assert not Cart.objects.exists()

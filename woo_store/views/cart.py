@@ -43,11 +43,11 @@ class CartRoute(WooSessionView):
     def writable_cart(self):
         return self.session.cart_for_write()
 
-    def existing_cart(self):
-        """The session's saved cart; an unsaved one has no lines to find."""
+    def existing_cart(self, missing: Exception):
+        """The session's saved cart; with none saved yet, nothing can be found in it."""
         cart = self.session.cart
         if cart.pk is None:
-            cart = self.session.cart_for_write()
+            raise missing
         return cart
 
     def after_write(self, cart) -> None:
@@ -111,8 +111,8 @@ class RemoveItemView(CartRoute):
     @extend_schema(request=ItemKeyRequest, responses=CartSerializer)
     def post(self, request):
         data = self.validated(ItemKeyRequest)
-        cart = self.existing_cart()
         try:
+            cart = self.existing_cart(CartItemNotFound(key=data["key"]))
             cart_service.remove_item(cart, data["key"])
         except CartItemNotFound:
             raise WooError(
@@ -134,7 +134,7 @@ class UpdateItemView(CartRoute):
         if data["quantity"] is None:
             # No quantity: WooCommerce answers the unchanged cart, even for an unknown key.
             return self.cart_response()
-        cart = self.existing_cart()
+        cart = self.existing_cart(CartItemNotFound(key=data["key"]))
         cart_service.update_quantity(cart, data["key"], data["quantity"])
         self.after_write(cart)
         return self.cart_response()
@@ -160,7 +160,7 @@ class RemoveCouponView(CartRoute):
     def post(self, request):
         self.require_coupons()
         data = self.validated(CouponRequest)
-        cart = self.existing_cart()
+        cart = self.existing_cart(CouponNotApplied(code=data["code"]))
         cart_service.remove_coupon(cart, data["code"])
         self.after_write(cart)
         return self.cart_response()
@@ -269,8 +269,8 @@ class ItemByKeyView(ItemsRoute):
     @extend_schema(request=QuantityRequest, responses=CartItemSerializer)
     def put(self, request, key):
         data = self.validated(QuantityRequest)
-        cart = self.existing_cart()
-        self.line(key)
+        self.line(key)  # 409 for an unknown key, so the cart exists below
+        cart = self.session.cart
         cart_service.update_quantity(cart, key, data["quantity"])
         self.after_write(cart)
         return Response(self.item_data(self.line(key)))
@@ -279,8 +279,8 @@ class ItemByKeyView(ItemsRoute):
 
     @extend_schema(responses={204: None})
     def delete(self, request, key):
-        cart = self.existing_cart()
         self.line(key)
+        cart = self.session.cart
         cart_service.remove_item(cart, key)
         self.after_write(cart)
         return Response(status=204)
@@ -332,7 +332,7 @@ class CouponByCodeView(CouponsView):
     @extend_schema(responses={204: None})
     def delete(self, request, code):
         self.require_coupons()
-        cart = self.existing_cart()
+        cart = self.existing_cart(CouponNotApplied(code=code))
         cart_service.remove_coupon(cart, code)
         self.after_write(cart)
         return Response(status=204)
