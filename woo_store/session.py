@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Concat
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat
 
 from checkout_hub import clock
 from checkout_hub.models import Cart, Vendor
@@ -150,7 +150,9 @@ class Session:
         cart = self.cart
         if cart.pk is not None:
             return cart
-        Cart.objects.filter(key=self.key).update(key=Concat(F("key"), Value("."), F("id")))
+        Cart.objects.filter(key=self.key).update(
+            key=Concat(F("key"), Value("."), Cast(F("id"), CharField()))
+        )
         try:
             with transaction.atomic():
                 cart.save()

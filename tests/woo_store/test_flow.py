@@ -140,7 +140,9 @@ def assert_order_readable(client, placed: dict) -> None:
     assert body["id"] == placed["order_id"]
     assert body["status"] == "on-hold"
     assert body["totals"]["total_price"] == "5161"
-    assert [(i["id"], i["quantity"]) for i in body["items"]] == [(1, 2)]
+    # An order line's id is the order item's id (OrderItemSchema), not the product's.
+    assert [(i["name"], i["quantity"]) for i in body["items"]] == [("T-shirt", 2)]
+    assert body["items"][0]["id"] == order.items.get().pk
 
 
 def assert_placed(placed: dict) -> None:
