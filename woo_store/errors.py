@@ -94,6 +94,14 @@ def _variation_code(exc, stage):
     return VARIATION_CODES.get(exc.facts.get("reason"), "woocommerce_rest_invalid_variation_data")
 
 
+def _not_purchasable_code(exc, stage):
+    # A variation whose parent product is not published (WooCommerce's parent check).
+    product = exc.facts.get("product")
+    if product is not None and product.parent_id and product.parent.status != "publish":
+        return "woocommerce_rest_cart_invalid_parent_product"
+    return "woocommerce_rest_product_not_purchasable"
+
+
 def _empty_cart_code(exc, stage):
     # The seed documents woocommerce_rest_checkout_cart_empty for POST /checkout; WooCommerce's
     # cart validation (PUT with __experimental_calc_totals) says woocommerce_rest_cart_empty.
@@ -136,7 +144,7 @@ TABLE: dict[type[domain.DomainError], Row] = {
         lambda e, s: "This product cannot be added to the cart.",
     ),
     domain.NotPurchasable: Row(
-        "woocommerce_rest_product_not_purchasable",
+        _not_purchasable_code,
         _400_or_409,
         lambda e, s: f'Sorry, "{_product_name(e)}" cannot be purchased.',
     ),

@@ -31,6 +31,7 @@ from .errors import (
 )
 
 MAX_QUANTITY = 9999  # WooCommerce's ceiling for a line's quantity
+MAX_ID = 2**63
 
 
 # --- creating and loading ---
@@ -155,7 +156,8 @@ def resolve_purchasable(
 ) -> tuple[Product, dict]:
     """The product a buyer actually buys (a variation for variable products) and the full set
     of chosen attribute values. Raises ProductNotFound, InvalidVariation, NotPurchasable."""
-    ids = [pid for pid in (product_id, variation_id) if pid]
+    # An id no database column can hold is simply not a product (never an overflow error).
+    ids = [pid for pid in (product_id, variation_id) if pid and 0 < pid < MAX_ID]
     found = {p.pk: p for p in Product.objects.select_related("parent").filter(pk__in=ids)}
     product = found.get(product_id)
     if product is None or product.status != Product.Status.PUBLISH:

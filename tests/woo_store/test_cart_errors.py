@@ -443,3 +443,17 @@ def test_reads_are_not_rate_limited(client, token, rate_limit):
         reply = client.get(f"{BASE}/cart", HTTP_CART_TOKEN=token)
         assert reply.status_code == 200
         assert "RateLimit-Limit" not in reply.headers
+
+
+@pytest.mark.parametrize("product_id", [99999999999999999999999, -5])
+def test_add_item_with_an_id_no_product_can_have(client, token, product_id):
+    reply = post(client, "cart/add-item", {"id": product_id}, token)
+    assert_error(reply, 400, "woocommerce_rest_cart_invalid_product")
+
+
+def test_add_a_variation_whose_parent_is_not_published(client, token):
+    from checkout_hub.models import Product
+
+    Product.objects.filter(pk=HOODIE).update(status=Product.Status.DRAFT)
+    reply = post(client, "cart/add-item", {"id": 14}, token)
+    assert_error(reply, 400, "woocommerce_rest_cart_invalid_parent_product")
