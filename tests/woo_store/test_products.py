@@ -651,3 +651,12 @@ def test_page_links_keep_array_params(client, seeded):
         "per_page": ["1"],
         "page": ["2"],
     }
+
+
+@pytest.mark.parametrize(
+    "query", ["include", "exclude", "parent", "offset", "page"], ids=lambda q: q
+)
+def test_ids_and_positions_beyond_any_column_are_not_a_server_error(client, db, query):
+    reply = client.get(f"/wp-json/wc/store/v1/products?{query}=99999999999999999999999")
+    assert reply.status_code == 200, reply.content
+    assert isinstance(reply.json(), list)

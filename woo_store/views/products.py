@@ -39,6 +39,7 @@ from rest_framework.response import Response
 
 from checkout_hub import clock
 from checkout_hub.models import Category, Order, OrderItem, Product
+from checkout_hub.services.cart import MAX_ID
 
 from ..errors import WooError
 from ..serializers.products import StoreProductSerializer, with_product_data
@@ -172,7 +173,8 @@ class IdListField(serializers.ListField):
         super().__init__(child=serializers.IntegerField(), **kwargs)
 
     def to_internal_value(self, data):
-        return list(dict.fromkeys(absint(v) for v in parse_list(data)))
+        # An id no database column can hold matches nothing; dropping it avoids an overflow.
+        return list(dict.fromkeys(i for i in map(absint, parse_list(data)) if i < MAX_ID))
 
 
 class StringListField(serializers.ListField):
@@ -537,7 +539,10 @@ class ProductsView(ProductView):
         pages = math.ceil(total / per_page)
         # WP_Query: a non-zero offset replaces the page's own offset.
         start = q.get("offset") or (q["page"] - 1) * per_page
-        products = list(with_product_data(queryset)[start : start + per_page])
+        # Past the end is an empty page (and an offset beyond SQL's range never reaches SQL).
+        products = (
+            list(with_product_data(queryset)[start : start + per_page]) if start < total else []
+        )
         context = self.get_serializer_context()
         data = StoreProductSerializer(products, many=True, context=context).data
         response = Response(data)
