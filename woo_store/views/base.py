@@ -8,6 +8,7 @@ checkout), so the browsable API, the error envelope and the session headers come
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.conf import settings
 from rest_framework.authentication import CSRFCheck, SessionAuthentication
@@ -53,8 +54,19 @@ class WooView(VendorAPIView):
         super().check_permissions(request)
 
     def params(self) -> dict:
-        """WordPress merges query string and body parameters (the body wins)."""
-        data = {key: self.request.query_params.get(key) for key in self.request.query_params}
+        """Query string and body as WordPress sees them: `a[]=1&a[]=2` and `a[0]=1` make
+        lists, a repeated plain key keeps its last value, and the body wins."""
+        data: dict = {}
+        for key, values in self.request.query_params.lists():
+            match = re.fullmatch(r"([^\[\]]+)((?:\[[^\]]*\])*)", key)
+            if not match:
+                continue
+            name, brackets = match.groups()
+            if brackets:
+                current = data.get(name)
+                data[name] = (current if isinstance(current, list) else []) + list(values)
+            else:
+                data[name] = values[-1]
         body = self.request.data
         if hasattr(body, "dict"):
             body = body.dict()

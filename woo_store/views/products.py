@@ -233,45 +233,6 @@ class ProductsQuerySerializer(serializers.Serializer):
     stock_status = StringListField(enum=STOCK_STATUSES, help_text="instock, outofstock, …")
 
 
-def request_params(request) -> dict:
-    """Query string (and any JSON body) as WordPress sees them: `a[]=1&a[]=2` and `a[0]=1`
-    make lists, a repeated plain key keeps its last value, and the body wins."""
-    params: dict = {}
-    for key, values in request.query_params.lists():
-        match = re.fullmatch(r"([^\[\]]+)((?:\[[^\]]*\])*)", key)
-        if not match:
-            continue
-        name, brackets = match.groups()
-        if brackets:
-            current = params.get(name)
-            params[name] = (current if isinstance(current, list) else []) + list(values)
-        else:
-            params[name] = values[-1]
-    body = request.data
-    if isinstance(body, dict):
-        params.update(body)
-    return params
-
-
-def rest_invalid_param(exc: serializers.ValidationError) -> WooError:
-    params, details = {}, {}
-    for name, errors in exc.detail.items():
-        first = errors[0] if isinstance(errors, list) else errors
-        params[name] = str(first)
-        details[name] = {
-            "code": getattr(first, "code", "rest_invalid_param"),
-            "message": str(first),
-            "data": None,
-        }
-    return WooError(
-        "rest_invalid_param",
-        f"Invalid parameter(s): {', '.join(params)}",
-        400,
-        params=params,
-        details=details,
-    )
-
-
 # --- the query (ProductQuery) -------------------------------------------------------------
 def sale_active(now) -> Q:
     """Product.is_on_sale() as a filter: a lower sale price within its dates."""
@@ -529,10 +490,7 @@ class ProductsView(ProductView):
         responses=StoreProductSerializer(many=True),
     )
     def get(self, request, *args, **kwargs):
-        try:
-            q = self.validated(ProductsQuerySerializer, request_params(request))
-        except serializers.ValidationError as exc:
-            raise rest_invalid_param(exc) from exc
+        q = self.validated(ProductsQuerySerializer)
         queryset = filter_products(q)
         total = queryset.count()
         per_page = q["per_page"]
