@@ -362,6 +362,17 @@ def apply_coupon(cart: Cart, code: str) -> Coupon:
     return coupon
 
 
+def drop_invalid_coupons(cart: Cart, totals: pricing.CartTotals) -> list[str]:
+    """Remove the coupons that no longer apply (expired, used up, spend not met), as
+    WooCommerce does when it loads a cart; returns their codes. `totals` stays right: an
+    invalid coupon never discounted anything."""
+    dropped = [e.facts.get("code") for e in totals.coupon_errors]
+    if cart.pk and dropped:
+        cart.coupon_codes = [c for c in cart.coupon_codes if c not in dropped]
+        cart.save(update_fields=["coupon_codes", "updated_at"])
+    return dropped
+
+
 def remove_coupon(cart: Cart, code: str) -> None:
     code = Coupon.normalise_code(code)
     if code not in cart.coupon_codes:

@@ -161,7 +161,7 @@ def _create_order(
         cart.payment_method = payment_method
 
     totals = pricing.calculate(cart, items)
-    _check_lines(totals)
+    check_lines(totals)
     if expected_total is not None and int(expected_total) != totals.total:
         raise TotalMismatch(expected=int(expected_total), actual=totals.total)
     billing, shipping = addresses.validate(
@@ -202,7 +202,8 @@ def _create_order(
     return order, totals.needs_payment
 
 
-def _check_lines(totals: pricing.CartTotals) -> None:
+def check_lines(totals: pricing.CartTotals) -> None:
+    """Raise what is wrong with the cart: the one problem, or InvalidCart with all of them."""
     problems = line_problems(totals)
     if len(problems) == 1:
         raise problems[0]

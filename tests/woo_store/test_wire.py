@@ -351,3 +351,23 @@ def test_variation_values_as_the_products_route_gives_them(client, token):
     )
     assert body.status_code == 201, body.json()
     assert body.json()["items"][0]["id"] == product["variations"][0]["id"]
+
+
+def test_reading_the_cart_drops_a_coupon_that_stopped_applying(client, token):
+    import datetime as dt
+
+    from checkout_hub import clock
+    from checkout_hub.models import Cart, Coupon
+
+    post(client, token, "/cart/add-item", {"id": 1})
+    post(client, token, "/cart/apply-coupon", {"code": "10off"})
+    Coupon.objects.filter(code="10off").update(expires_at=clock.now() - dt.timedelta(days=1))
+    body = client.get(f"{API}/cart", HTTP_CART_TOKEN=token).json()
+    assert body["coupons"] == []
+    assert body["errors"] == [
+        {"code": "woocommerce_rest_cart_coupon_error", "message": "This coupon has expired."}
+    ]
+    assert body["totals"]["total_discount"] == "0"
+    assert Cart.objects.get(items__isnull=False).coupon_codes == []
+    # Dropped once: the next read has nothing to report.
+    assert client.get(f"{API}/cart", HTTP_CART_TOKEN=token).json()["errors"] == []

@@ -82,10 +82,7 @@ class CartView(CartRoute):
     def get(self, request):
         cart = self.session.cart
         totals = pricing.calculate(cart, [] if cart.pk is None else None)
-        if cart.pk and totals.coupon_errors:
-            dropped = {e.facts.get("code") for e in totals.coupon_errors}
-            cart.coupon_codes = [c for c in cart.coupon_codes if c not in dropped]
-            cart.save(update_fields=["coupon_codes", "updated_at"])
+        cart_service.drop_invalid_coupons(cart, totals)
         context = self.get_serializer_context()
         return Response(CartSerializer(cart_state(cart, context, totals), context=context).data)
 

@@ -18,7 +18,6 @@ from checkout_hub.services import cart as cart_service
 from checkout_hub.services import checkout, payments, pricing
 from checkout_hub.services.errors import (
     EmptyCart,
-    InvalidCart,
     InvalidPaymentMethod,
     PaymentDeclined,
     PaymentFailed,
@@ -166,9 +165,7 @@ class CheckoutView(CheckoutRoute):
             totals = pricing.calculate(cart)
             if not totals.lines:
                 raise EmptyCart()
-            problems = checkout.line_problems(totals)
-            if problems:
-                raise problems[0] if len(problems) == 1 else InvalidCart(problems=problems)
+            checkout.check_lines(totals)
             cart_data = cart_payload(cart, self.get_serializer_context(), totals)
         # PUT answers payment_result null (the seed's PUT reply).
         return self.render(self.state(cart, None, cart_data))
