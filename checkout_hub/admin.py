@@ -11,7 +11,7 @@ import json
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
@@ -23,6 +23,7 @@ from checkout_hub.models import (
     Coupon,
     Customer,
     CustomerAddress,
+    IdempotencyRecord,
     Order,
     OrderItem,
     OrderMeta,
@@ -35,7 +36,7 @@ from checkout_hub.models import (
     ShippingZone,
     TaxRate,
 )
-from checkout_hub.services import money, scenarios
+from checkout_hub.services import errors, money, payments, scenarios
 
 admin.site.site_header = "Checkout Hub"
 admin.site.site_title = "Checkout Hub admin"
@@ -82,8 +83,9 @@ def store_price(amount: int | None) -> str:
     return money.format_price(amount, settings.HUB_CURRENCY)
 
 
-def pretty(value) -> str:
-    """JSON (or a string holding JSON) indented in a <pre>; other text shown as it is."""
+def pretty(value, *, sort_keys: bool = True) -> str:
+    """JSON (or a string holding JSON) indented in a <pre>; other text shown as it is.
+    `sort_keys=False` keeps the keys in their own order (a wire object as the API sends it)."""
     if value in (None, "", {}, []):
         return "—"
     if isinstance(value, str):
@@ -91,8 +93,18 @@ def pretty(value) -> str:
             value = json.loads(value)
         except ValueError:
             return format_html('<pre style="white-space: pre-wrap">{}</pre>', value)
-    text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+    text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=sort_keys, default=str)
     return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
+
+
+def pretty_field(name: str, description: str):
+    """A read-only admin column showing field `name` through `pretty()`."""
+
+    @admin.display(description=description)
+    def show(self, obj):
+        return pretty(getattr(obj, name))
+
+    return show
 
 
 # --- catalogue ---
@@ -521,6 +533,7 @@ class OrderAdmin(HubModelAdmin):
     raw_id_fields = ["customer", "cart"]
     readonly_fields = ["updated_at", "totals_summary"]
     inlines = [OrderItemInline, PaymentInline, OrderMetaInline]
+    actions = ["refund_in_full"]
     fieldsets = [
         (
             None,
@@ -575,6 +588,17 @@ class OrderAdmin(HubModelAdmin):
         ),
         ("Dates", {"fields": ["created_at", "updated_at", "paid_at", "completed_at"]}),
     ]
+
+    @admin.action(description="Refund in full through the payment gateway")
+    def refund_in_full(self, request, queryset):
+        for order in queryset:
+            try:
+                amount = payments.refund(order)
+            except errors.DomainError as exc:
+                self.message_user(request, f"Order {order}: {exc.message}", messages.ERROR)
+            else:
+                shown = money.format_price(amount, order.currency)
+                self.message_user(request, f"Order {order}: refunded {shown}.", messages.SUCCESS)
 
     @admin.display(description="Order", ordering="id")
     def number_display(self, obj):
@@ -785,18 +809,36 @@ class RequestLogAdmin(HubModelAdmin):
         # the view permission (superusers always).
         return False
 
-    @admin.display(description="Request headers")
-    def request_headers_pretty(self, obj):
-        return pretty(obj.request_headers)
+    request_headers_pretty = pretty_field("request_headers", "Request headers")
+    request_body_pretty = pretty_field("request_body", "Request body")
+    response_headers_pretty = pretty_field("response_headers", "Response headers")
+    response_body_pretty = pretty_field("response_body", "Response body")
 
-    @admin.display(description="Request body")
-    def request_body_pretty(self, obj):
-        return pretty(obj.request_body)
 
-    @admin.display(description="Response headers")
-    def response_headers_pretty(self, obj):
-        return pretty(obj.response_headers)
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(HubModelAdmin):
+    """Stored Idempotency-Key replies (the Stripe fake's and the HWP bridge's), read-only."""
 
-    @admin.display(description="Response body")
-    def response_body_pretty(self, obj):
-        return pretty(obj.response_body)
+    list_display = ["created_at", "scope", "key", "status_code", "completed_at"]
+    list_filter = ["scope", "status_code"]
+    search_fields = ["key"]
+    readonly_fields = [
+        "scope",
+        "key",
+        "fingerprint",
+        "status_code",
+        "response_headers_pretty",
+        "response_body_pretty",
+        "created_at",
+        "completed_at",
+    ]
+    exclude = ["response_headers", "response_body"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    response_headers_pretty = pretty_field("response_headers", "Response headers")
+    response_body_pretty = pretty_field("response_body", "Response body")

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "fluentcart",
     "pancake",
     "hwp_bridge",
+    "stripe_fake",
 ]
 
 MIDDLEWARE = [
@@ -245,8 +246,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- The hub's own knobs ---
 HUB_CURRENCY = os.environ.get("HUB_CURRENCY", "USD")
-# Offline gateways the store offers (WooCommerce's bacs, cheque, cod); vendors add theirs.
-HUB_PAYMENT_METHODS = env_list("HUB_PAYMENT_METHODS", ["bacs", "cheque", "cod"])
+# The gateways the store offers: cards through Stripe, WooCommerce's bacs, cheque and cod.
+# Leaving "stripe" out switches card payments off.
+HUB_PAYMENT_METHODS = env_list("HUB_PAYMENT_METHODS", ["stripe", "bacs", "cheque", "cod"])
 HUB_CHECKOUT_ENABLED = env_bool("HUB_CHECKOUT_ENABLED", True)
 HUB_GUEST_CHECKOUT = env_bool("HUB_GUEST_CHECKOUT", True)
 HUB_CART_TTL_SECONDS = int(os.environ.get("HUB_CART_TTL_SECONDS", str(48 * 3600)))
@@ -256,6 +258,21 @@ HUB_JOURNAL_MAX_ROWS = int(os.environ.get("HUB_JOURNAL_MAX_ROWS", "5000"))
 HUB_JOURNAL_MAX_BODY_BYTES = int(os.environ.get("HUB_JOURNAL_MAX_BODY_BYTES", "65536"))
 HUB_COUPONS_ENABLED = env_bool("HUB_COUPONS_ENABLED", True)
 HUB_SHIPPING_ENABLED = env_bool("HUB_SHIPPING_ENABLED", True)
+# Idempotency-Key replies are kept this long (Stripe: 24 h).
+HUB_IDEMPOTENCY_TTL_SECONDS = int(os.environ.get("HUB_IDEMPOTENCY_TTL_SECONDS", str(24 * 3600)))
+
+# --- Stripe (through the official SDK) ---
+# By default the SDK talks to the embedded fake in-process (no port, no network).
+# STRIPE_API_BASE (a stripe-mock, or the hub's own /stripe) sends it over HTTP instead;
+# STRIPE_FAKE=0 with a real sk_test_ key talks to Stripe's test mode.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_hub_fake")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_hub_fake")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "").rstrip("/")
+STRIPE_FAKE = env_bool("STRIPE_FAKE", not STRIPE_API_BASE)
+STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "0"))
+# Verifies webhooks at /wc-api/wc_stripe/ (real Stripe, e.g. `stripe listen --forward-to`);
+# the embedded fake notifies the hub in-process instead.
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 
 # --- WooCommerce Store API (woo_store) ---
 # Signs Cart-Tokens and nonces; derived from SECRET_KEY unless set.
@@ -269,6 +286,17 @@ WOO_STORE_RATE_LIMIT = int(os.environ.get("WOO_STORE_RATE_LIMIT", "25"))
 WOO_STORE_RATE_LIMIT_SECONDS = int(os.environ.get("WOO_STORE_RATE_LIMIT_SECONDS", "10"))
 WOO_STORE_RATE_LIMIT_PROXY_SUPPORT = env_bool("WOO_STORE_RATE_LIMIT_PROXY_SUPPORT", False)
 WOO_STORE_RATE_LIMIT_CHECKOUT = env_bool("WOO_STORE_RATE_LIMIT_CHECKOUT", False)
+
+# --- HWP checkout bridge (hwp_bridge) ---
+# The plugin's guest checkout setting for POST store/checkout-session (guests also need the
+# hub's HUB_GUEST_CHECKOUT); off: 401 NOT_AUTHENTICATED unless logged in.
+HWP_GUEST_CHECKOUT = env_bool("HWP_GUEST_CHECKOUT", HUB_GUEST_CHECKOUT)
+# At most HWP_RATE_LIMIT checkout-session requests per HWP_RATE_LIMIT_SECONDS per client IP
+# (429 RATE_LIMITED with Retry-After); 0 switches the limit off.
+HWP_RATE_LIMIT = int(os.environ.get("HWP_RATE_LIMIT", "0"))
+HWP_RATE_LIMIT_SECONDS = int(os.environ.get("HWP_RATE_LIMIT_SECONDS", "60"))
+# Request bodies larger than this many bytes answer 413 REQUEST_TOO_LARGE.
+HWP_MAX_BODY_BYTES = int(os.environ.get("HWP_MAX_BODY_BYTES", str(64 * 1024)))
 
 HUB_ADMIN_USERNAME = os.environ.get("HUB_ADMIN_USERNAME", "admin")
 HUB_ADMIN_PASSWORD = os.environ.get("HUB_ADMIN_PASSWORD", "admin")

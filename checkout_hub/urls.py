@@ -16,4 +16,6 @@ urlpatterns = [
     path("__hub/docs/", SpectacularSwaggerView.as_view(url_name="hub-schema"), name="hub-docs"),
     path("", include("woo_store.urls")),
     path("", include("woo_store.page_urls")),
+    path("", include("hwp_bridge.urls")),
+    path("stripe/", include("stripe_fake.urls")),
 ]

@@ -12,6 +12,7 @@ APIS = [
     ("FluentCart", "fluentcart", "/wp-json/fluent-cart/v2/"),
     ("Waffo Pancake", "pancake", "/v1/"),
     ("HWP WooCommerce checkout bridge", "hwp_bridge", "/wp-json/headlesswp/v1/"),
+    ("Stripe (embedded test-mode fake; key sk_test_hub_fake)", "stripe_fake", "/stripe/v1/"),
 ]
 
 

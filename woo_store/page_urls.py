@@ -12,5 +12,7 @@ urlpatterns = [
         pages.order_received,
         name="order-received",
     ),
+    path("checkout/order-pay/<int:order_id>/", pages.order_pay, name="order-pay"),
     path("product/<str:slug>/", pages.product, name="product"),
+    path("wc-api/wc_stripe/", pages.stripe_webhook, name="stripe-webhook"),
 ]

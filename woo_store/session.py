@@ -98,16 +98,21 @@ def _tick(at: int | None = None) -> int:
     return -(-at // (NONCE_LIFE // 2))  # ceil, as wp_nonce_tick()
 
 
-def make_nonce(session_key: str, user_id: int, tick: int | None = None) -> str:
+def make_nonce(
+    session_key: str, user_id: int, tick: int | None = None, *, action: str = NONCE_ACTION
+) -> str:
+    """wp_create_nonce(): `action` is the Store API's by default; WordPress's REST cookie
+    nonce (HWP's X-WP-Nonce) uses "wp_rest"."""
     tick = _tick() if tick is None else tick
-    message = f"{tick}|{NONCE_ACTION}|{user_id}|{session_key}"
+    message = f"{tick}|{action}|{user_id}|{session_key}"
     return hmac.new(_secret(), message.encode(), hashlib.md5).hexdigest()[-12:-2]
 
 
-def verify_nonce(nonce: str, session_key: str, user_id: int) -> bool:
+def verify_nonce(nonce: str, session_key: str, user_id: int, *, action: str = NONCE_ACTION) -> bool:
     tick = _tick()
     return any(
-        hmac.compare_digest(nonce, make_nonce(session_key, user_id, t)) for t in (tick, tick - 1)
+        hmac.compare_digest(nonce, make_nonce(session_key, user_id, t, action=action))
+        for t in (tick, tick - 1)
     )
 
 

@@ -3,7 +3,7 @@
 from .carts import Cart, CartItem
 from .catalog import Category, Product, ProductImage
 from .customers import ADDRESS_FIELDS, Customer, CustomerAddress, normalise_email
-from .hub import RequestLog, ScenarioRule
+from .hub import IdempotencyRecord, RequestLog, ScenarioRule
 from .orders import Order, OrderItem, OrderMeta, Payment
 from .store import Coupon, ShippingMethod, ShippingZone, TaxRate
 from .vendors import Vendor
@@ -16,6 +16,7 @@ __all__ = [
     "Coupon",
     "Customer",
     "CustomerAddress",
+    "IdempotencyRecord",
     "Order",
     "OrderItem",
     "OrderMeta",

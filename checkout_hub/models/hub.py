@@ -87,3 +87,30 @@ class RequestLog(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.path} {self.status}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first reply to an `Idempotency-Key`, replayed for later requests with the same key
+    and the same body (Stripe's rule, used by the Stripe fake and the HWP bridge)."""
+
+    scope = models.CharField(max_length=100, help_text="Who the key belongs to.")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="Hash of the request it answered.")
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.TextField(blank=True)
+    response_headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key")
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.key}"
+
+    @property
+    def completed(self) -> bool:
+        return self.status_code is not None

@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -335,6 +336,8 @@ def clear(cart: Cart) -> None:
 # --- coupons ---
 def apply_coupon(cart: Cart, code: str) -> Coupon:
     code = Coupon.normalise_code(code)
+    if not settings.HUB_COUPONS_ENABLED:
+        raise InvalidCoupon("Coupons are disabled.", code=code, reason="disabled")
     if not code:
         raise InvalidCoupon("Please enter a coupon code.", code=code, reason="not_found")
     if code in cart.coupon_codes:

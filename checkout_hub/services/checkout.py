@@ -77,9 +77,14 @@ def place_order(
     meta: dict | None = None,
     source: str = Vendor.HUB,
     user=None,
+    pay: bool = True,
 ) -> CheckoutResult:
     """Turn `cart` into an order and pay for it. Raises a DomainError for anything refused;
-    payment refusals (PaymentDeclined/PaymentFailed) carry the failed order."""
+    payment refusals (PaymentDeclined/PaymentFailed) carry the failed order.
+
+    With `pay=False` the order is left pending for a later payment (order-pay, or a gateway
+    call the vendor makes itself): addresses may still be incomplete and no payment method is
+    needed yet, as for an order created through WooCommerce's wc_create_order()."""
     ensure_open(user)
     order, needs_payment = _create_order(
         cart.pk,
@@ -92,9 +97,12 @@ def place_order(
         meta=meta,
         source=source,
         user=user,
+        pay=pay,
     )
     if not needs_payment:
         statuses.transition(order, Order.Status.PROCESSING, paid=True)
+        return CheckoutResult(order=order, payment=None)
+    if not pay:
         return CheckoutResult(order=order, payment=None)
     outcome = payments.pay(order, order.payment_method, payment_data)
     return CheckoutResult(order=order, payment=outcome)
@@ -113,6 +121,7 @@ def _create_order(
     meta,
     source,
     user,
+    pay=True,
 ) -> tuple[Order, bool]:
     cart = (
         Cart.objects.select_for_update(of=("self",)).select_related("draft_order").get(pk=cart_id)
@@ -167,14 +176,18 @@ def _create_order(
     billing, shipping = addresses.validate(
         cart.billing_address,
         cart.shipping_address,
-        complete=True,
+        complete=pay,
         shipping_required=totals.needs_shipping,
     )
     if totals.needs_shipping:
         available = [r.rate_id for r in totals.shipping_rates]
-        if not available or (cart.shipping_rate_id and cart.shipping_rate_id not in available):
+        # An order left for later payment may not know where it ships yet.
+        if (pay and not available) or (
+            cart.shipping_rate_id and cart.shipping_rate_id not in available
+        ):
             raise InvalidShippingRate(rate_id=cart.shipping_rate_id, available=available)
-    if totals.needs_payment:
+    gateway = None
+    if totals.needs_payment and (pay or cart.payment_method):
         if not cart.payment_method:
             raise MissingPaymentMethod()
         gateway = payments.get(cart.payment_method)
@@ -190,7 +203,7 @@ def _create_order(
         user=user,
         status=Order.Status.PENDING,
     )
-    if totals.needs_payment:
+    if gateway is not None:
         order.payment_method_title = gateway.title
     if meta:
         set_meta(order, meta)

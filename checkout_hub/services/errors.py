@@ -190,6 +190,13 @@ class PaymentFailed(DomainError):
     default_message = "Payment processing failed. Please try again."
 
 
+class RefundNotPossible(DomainError):
+    """facts: order, requested (minor units)"""
+
+    code = "refund_not_possible"
+    default_message = "This order cannot be refunded."
+
+
 class PaymentRequired(DomainError):
     code = "payment_required"
     default_message = "This order requires payment."

@@ -213,6 +213,15 @@ def test_apply_unknown_or_invalid_coupon(cart):
     assert cart.coupon_codes == []
 
 
+def test_coupons_switched_off(cart, settings):
+    settings.HUB_COUPONS_ENABLED = False
+    CouponFactory(code="summer")
+    with pytest.raises(errors.InvalidCoupon) as exc:
+        cart_service.apply_coupon(cart, "summer")
+    assert (exc.value.reason, exc.value.message) == ("disabled", "Coupons are disabled.")
+    assert cart.coupon_codes == []
+
+
 def test_individual_use_coupons(cart):
     cart_service.add_item(cart, ProductFactory().pk, 1)
     CouponFactory(code="a")

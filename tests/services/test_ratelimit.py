@@ -19,7 +19,8 @@ def test_counts_down_then_blocks(request_):
     assert [u.remaining for u in seen] == [2, 1, 0, 0]
     assert [u.blocked for u in seen] == [False, False, False, True]
     assert all(u.limit == 3 for u in seen)
-    assert 0 < seen[-1].reset_at - clock.timestamp() <= 60
+    # django-ratelimit's window may end this very second (time_left 0) once a minute.
+    assert 0 <= seen[-1].reset_at - clock.timestamp() <= 60
     assert 1 <= seen[-1].retry_after <= 60
 
 

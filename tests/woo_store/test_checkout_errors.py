@@ -124,9 +124,14 @@ def test_unknown_payment_method(client, cart):
     assert_error(reply, 400, "woocommerce_rest_checkout_payment_method_disabled")
 
 
-def test_stripe_not_registered_is_payment_error(client, cart):
+@pytest.mark.parametrize(
+    "switch", [{"HUB_PAYMENT_METHODS": ["bacs"]}, {"STRIPE_SECRET_KEY": ""}], ids=["off", "no key"]
+)
+def test_stripe_switched_off_is_a_disabled_method(client, cart, settings, switch):
+    for name, value in switch.items():
+        setattr(settings, name, value)
     reply = checkout(client, cart, payment_method="stripe")
-    assert_error(reply, 400, "woocommerce_rest_checkout_payment_error")
+    assert_error(reply, 400, "woocommerce_rest_checkout_payment_method_disabled")
 
 
 def test_put_unknown_payment_method(client, cart):

@@ -144,7 +144,7 @@ def test_empty_cart_shape(client, store):
     assert body["has_calculated_shipping"] is False
     assert body["payment_requirements"] == ["products"]
     assert body["items_count"] == 0 and body["items_weight"] == 0
-    assert body["payment_methods"] == ["bacs", "cheque", "cod"]
+    assert body["payment_methods"] == ["stripe", "bacs", "cheque", "cod"]
     assert body["extensions"] == {}
 
 
@@ -312,7 +312,7 @@ def test_checkout_object_shapes(client, token):
     empty = client.get(f"{API}/checkout", HTTP_CART_TOKEN=token).json()
     assert list(empty) == CHECKOUT_KEYS
     assert empty["order_id"] == 0 and empty["order_key"] == "" and empty["order_number"] == "0"
-    assert empty["payment_method"] == "bacs"
+    assert empty["payment_method"] == "stripe"
 
     post(client, token, "/cart/add-item", {"id": 1})
     draft = client.get(f"{API}/checkout", HTTP_CART_TOKEN=token).json()

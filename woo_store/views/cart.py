@@ -20,7 +20,7 @@ from ..serializers.cart import (
     CartItemSerializer,
     CartSerializer,
     cart_payload,
-    cart_state,
+    loaded_cart_payload,
 )
 from ..serializers.requests import (
     AddItemRequest,
@@ -80,11 +80,7 @@ class CartView(CartRoute):
 
     @extend_schema(responses=CartSerializer)
     def get(self, request):
-        cart = self.session.cart
-        totals = pricing.calculate(cart, [] if cart.pk is None else None)
-        cart_service.drop_invalid_coupons(cart, totals)
-        context = self.get_serializer_context()
-        return Response(CartSerializer(cart_state(cart, context, totals), context=context).data)
+        return Response(loaded_cart_payload(self.session.cart, self.get_serializer_context()))
 
 
 class AddItemView(CartRoute):

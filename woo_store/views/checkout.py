@@ -18,13 +18,11 @@ from checkout_hub.services import cart as cart_service
 from checkout_hub.services import checkout, payments, pricing
 from checkout_hub.services.errors import (
     EmptyCart,
-    InvalidPaymentMethod,
     PaymentDeclined,
     PaymentFailed,
 )
 
 from .. import errors
-from ..errors import WooError
 from ..serializers import checkout as wire
 from ..serializers.cart import cart_payload
 from ..serializers.requests import CheckoutRequest, CheckoutUpdateRequest, OrderPayRequest
@@ -87,17 +85,6 @@ class CheckoutRoute(WooSessionView):
             HTTP_FOR_PAYMENT_STATUS[status],
         )
 
-    def stripe_not_ready(self, exc: InvalidPaymentMethod) -> None:
-        # Card payments arrive with the Stripe gateway; until it is registered, say so clearly
-        # in the seed's payment error rather than calling "stripe" merely disabled.
-        if exc.facts.get("payment_method") == "stripe" and "stripe" not in payments.GATEWAYS:
-            raise WooError(
-                "woocommerce_rest_checkout_payment_error",
-                'The "stripe" payment gateway is not available in this hub yet. '
-                "Use one of: " + ", ".join(g.id for g in payments.available()) + ".",
-                400,
-            ) from exc
-
 
 class CheckoutView(CheckoutRoute):
     # /checkout needs a nonce (or a valid Cart-Token) on every method, GET included.
@@ -143,11 +130,7 @@ class CheckoutView(CheckoutRoute):
         cart = self.session.cart_for_write()
         method = data.get("payment_method")
         if method:
-            try:
-                payments.get(method)
-            except InvalidPaymentMethod as exc:
-                self.stripe_not_ready(exc)
-                raise
+            payments.get(method)
         if "billing_address" in data or "shipping_address" in data:
             cart_service.update_customer(
                 cart, billing=data.get("billing_address"), shipping=data.get("shipping_address")
@@ -200,9 +183,6 @@ class CheckoutView(CheckoutRoute):
                 source=Vendor.WOO_STORE,
                 user=request.user,
             )
-        except InvalidPaymentMethod as exc:
-            self.stripe_not_ready(exc)
-            raise
         except (PaymentDeclined, PaymentFailed) as exc:
             self.session.reload()
             return self.refused_reply(exc)
@@ -232,9 +212,6 @@ class OrderPayView(CheckoutRoute):
                 billing=data.get("billing_address"),
                 shipping=data.get("shipping_address"),
             )
-        except InvalidPaymentMethod as exc:
-            self.stripe_not_ready(exc)
-            raise
         except (PaymentDeclined, PaymentFailed) as exc:
             return self.refused_reply(exc)
         return self.paid_reply(result)

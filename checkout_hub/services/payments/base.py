@@ -25,6 +25,17 @@ class Gateway:
     title = ""
     description = ""
     supports_refunds = False
+    # True when the gateway plays forced payment scenarios itself (Stripe's test cards);
+    # otherwise `payments.pay()` raises the scenario's outcome before calling it.
+    handles_scenarios = False
+
+    def configured(self) -> bool:
+        """Whether the gateway has what it needs (keys) to take payments."""
+        return True
 
     def process(self, order: Order, payment_data: dict) -> PaymentOutcome:
+        raise NotImplementedError
+
+    def refund(self, payment: Payment, amount: int, reason: str = "") -> dict:
+        """Give `amount` of `payment` back; returns the gateway's refund record."""
         raise NotImplementedError

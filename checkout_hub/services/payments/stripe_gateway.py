@@ -1,0 +1,300 @@
+"""Card payments through the official `stripe` SDK: the only way the hub talks to a gateway.
+
+`client()` builds the one StripeClient from settings. By default its HTTP client is the
+embedded fake (`stripe_fake.client.EmbeddedHTTPClient`), which answers in-process like Stripe
+test mode; `STRIPE_API_BASE` sends the same calls over HTTP to a stripe-mock or the hub's own
+`/stripe`, and `STRIPE_FAKE=0` with a real `sk_test_` key talks to Stripe itself.
+
+A payment is a PaymentIntent **create** followed by a separate **confirm** with `return_url`
+(the HWP bridge's two-step flow; WooCommerce's Stripe plugin confirms the same way). Both calls
+carry idempotency keys derived from the hub's Payment row, so a retried call can never charge
+twice. A card 3-D Secure challenge leaves the order pending; `settle()` finishes it when the
+buyer comes back (the order-received page) or when the fake reports the change (as Stripe's
+webhooks would).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import stripe
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from checkout_hub.models import Order, Payment
+
+from .. import scenarios, statuses
+from ..errors import PaymentDeclined, PaymentFailed
+from .base import Gateway, PaymentOutcome
+
+# Where a Store API client may put the payment method: WooCommerce Stripe's legacy
+# `stripe_source`, its UPE `wc-stripe-payment-method`, or a plain `payment_method`.
+PAYMENT_METHOD_KEYS = (
+    "stripe_source",
+    "wc-stripe-payment-method",
+    "payment_method",
+    "paymentMethod",
+)
+# Scenario header forwarded to a fake reached over HTTP (never to Stripe itself).
+SCENARIO_HEADER = "X-Hub-Scenario"
+
+
+@functools.cache
+def _client(api_key: str, api_base: str, fake: bool, retries: int) -> stripe.StripeClient:
+    options: dict = {"max_network_retries": retries}
+    if fake:
+        from stripe_fake.client import EmbeddedHTTPClient
+
+        options["http_client"] = EmbeddedHTTPClient()
+    elif api_base:
+        options["base_addresses"] = {"api": api_base}
+    return stripe.StripeClient(api_key, **options)
+
+
+def client() -> stripe.StripeClient:
+    """The hub's StripeClient, as settings describe it (one per distinct configuration)."""
+    return _client(
+        settings.STRIPE_SECRET_KEY,
+        settings.STRIPE_API_BASE,
+        settings.STRIPE_FAKE,
+        settings.STRIPE_MAX_NETWORK_RETRIES,
+    )
+
+
+def _is_fake() -> bool:
+    return settings.STRIPE_FAKE or bool(settings.STRIPE_API_BASE)
+
+
+def return_url_for(order: Order) -> str:
+    """Where Stripe sends the buyer after 3-D Secure: the order-received page, which settles
+    the intent (WooCommerce Stripe's UPE redirect handling)."""
+    path = reverse("woo_store_pages:order-received", args=[order.pk])
+    return f"{settings.HUB_PUBLIC_URL}{path}?key={order.order_key}&wc_payment_method=stripe"
+
+
+def _error_facts(exc: stripe.StripeError, payment: Payment, call: str) -> dict:
+    error = exc.error
+    intent = getattr(error, "payment_intent", None) if error else None
+    return {
+        "error_type": getattr(error, "type", None) or "api_error",
+        "gateway_code": getattr(error, "code", None) or exc.code,
+        "decline_code": getattr(error, "decline_code", None),
+        "param": getattr(error, "param", None),
+        "request_id": exc.request_id,
+        "reference": payment.reference or (intent.get("id") if intent else "") or "",
+        "payment": payment,
+        "stripe_call": call,
+        "http_status": exc.http_status,
+    }
+
+
+def _message(exc: stripe.StripeError) -> str:
+    error = exc.error
+    return (getattr(error, "message", None) if error else None) or exc.user_message or str(exc)
+
+
+class StripeGateway(Gateway):
+    id = "stripe"
+    title = "Credit card (Stripe)"
+    description = "Pay with your credit card via Stripe."
+    supports_refunds = True
+    # Forced payment scenarios run inside the fake as Stripe's own test cards, so the
+    # outcome comes back through the SDK exactly as Stripe would answer (see `pay()`).
+    handles_scenarios = True
+
+    def configured(self) -> bool:
+        return bool(settings.STRIPE_SECRET_KEY)
+
+    def process(self, order: Order, payment_data: dict) -> PaymentOutcome:
+        method = next((payment_data[k] for k in PAYMENT_METHOD_KEYS if payment_data.get(k)), None)
+        return_url = payment_data.get("return_url") or return_url_for(order)
+        payment = Payment.objects.create(
+            order=order,
+            gateway=self.id,
+            amount=order.total,
+            currency=order.currency,
+            status=Payment.Status.PENDING,
+        )
+        options: dict = {}
+        scenario = scenarios.current()
+        if scenario is not None and _is_fake():
+            options["headers"] = {SCENARIO_HEADER: scenario.name}
+        keys = f"hub_payment_{payment.pk}"
+        api = client().v1.payment_intents
+        call = "payment_intents.create"
+        try:
+            intent = api.create(
+                params={
+                    "amount": order.total,
+                    "currency": order.currency.lower(),
+                    "payment_method": method,
+                    "automatic_payment_methods": {"enabled": True},
+                    "description": f"Order #{order.number}",
+                    "receipt_email": order.billing_email or None,
+                    "metadata": {
+                        "order_id": str(order.pk),
+                        "order_number": order.number,
+                        "order_key": order.order_key,
+                        "source": order.source,
+                    },
+                },
+                options={**options, "idempotency_key": f"{keys}_create"},
+            )
+            payment.reference = intent.id
+            payment.save(update_fields=["reference", "updated_at"])
+            call = "payment_intents.confirm"
+            intent = api.confirm(
+                intent.id,
+                params={"return_url": return_url},
+                options={**options, "idempotency_key": f"{keys}_confirm"},
+            )
+        except (stripe.CardError, stripe.InvalidRequestError) as exc:
+            # Refused: the card, or what was sent for it (WooCommerce Stripe answers both
+            # with result "failure"); anything else is the gateway failing.
+            raise PaymentDeclined(_message(exc), **_error_facts(exc, payment, call)) from exc
+        except stripe.StripeError as exc:
+            raise PaymentFailed(_message(exc), **_error_facts(exc, payment, call)) from exc
+        return self.outcome(payment, intent)
+
+    def outcome(self, payment: Payment, intent) -> PaymentOutcome:
+        """Record a confirmed intent on `payment` and say what the order becomes."""
+        status = intent["status"]
+        payment.data = {"status": status, "latest_charge": intent.get("latest_charge")}
+        details = {"payment_intent": intent["id"], "intent_status": status}
+        if status == "requires_action":
+            payment.status = Payment.Status.REQUIRES_ACTION
+            payment.save(update_fields=["status", "data", "updated_at"])
+            action = intent.get("next_action") or {}
+            url = (action.get("redirect_to_url") or {}).get("url", "")
+            details["client_secret"] = intent.get("client_secret")
+            return PaymentOutcome(
+                status="pending",
+                order_status=Order.Status.PENDING,
+                payment=payment,
+                redirect_url=url,
+                details=details,
+            )
+        if status == "processing":
+            payment.status = Payment.Status.PROCESSING
+            payment.save(update_fields=["status", "data", "updated_at"])
+            return PaymentOutcome("pending", Order.Status.ON_HOLD, payment, details=details)
+        if status == "requires_capture":  # authorised only: WooCommerce Stripe holds the order
+            payment.save(update_fields=["data", "updated_at"])
+            return PaymentOutcome("success", Order.Status.ON_HOLD, payment, details=details)
+        payment.status = Payment.Status.SUCCEEDED
+        payment.save(update_fields=["status", "data", "updated_at"])
+        return PaymentOutcome(
+            "success", Order.Status.PROCESSING, payment, details=details, paid=True
+        )
+
+    def refund(self, payment: Payment, amount: int, reason: str = "") -> dict:
+        params = {"payment_intent": payment.reference, "amount": amount}
+        if reason in ("duplicate", "fraudulent", "requested_by_customer"):
+            params["reason"] = reason
+        try:
+            return client().v1.refunds.create(params=params)
+        except stripe.StripeError as exc:
+            raise PaymentFailed(
+                _message(exc), **_error_facts(exc, payment, "refunds.create")
+            ) from exc
+
+
+def settle(order: Order, intent: dict | None = None) -> str:
+    """Bring `order` in line with its PaymentIntent after the buyer left for 3-D Secure.
+
+    `intent` is the wire object when the caller has it (the fake's change notification);
+    otherwise it is retrieved through the SDK. Returns the order's status afterwards. Safe to
+    call twice (the return page and the notification may both arrive)."""
+    from . import fail  # the package's failure bookkeeping
+
+    payment = order.payments.filter(gateway=StripeGateway.id).exclude(reference="").first()
+    if payment is None or payment.status != Payment.Status.REQUIRES_ACTION:
+        return order.status
+    if intent is None:
+        try:
+            intent = client().v1.payment_intents.retrieve(payment.reference)
+        except stripe.StripeError:
+            return order.status  # the gateway cannot say yet; the order stays pending
+    status = intent["status"]
+    if status in ("requires_action", "requires_confirmation"):
+        return order.status
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status != Payment.Status.REQUIRES_ACTION:
+            return Order.objects.get(pk=order.pk).status
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if status in ("requires_payment_method", "canceled"):
+            error = intent.get("last_payment_error") or {}
+            exc = PaymentDeclined(
+                error.get("message") or "The payment was not completed.",
+                error_type=error.get("type") or "card_error",
+                gateway_code=error.get("code") or "payment_intent_authentication_failure",
+                decline_code=error.get("decline_code"),
+                param=error.get("param"),
+                reference=intent["id"],
+                payment=locked,
+            )
+            fail(order, StripeGateway.id, exc)
+            return order.status
+        outcome = StripeGateway().outcome(locked, intent)
+        statuses.transition(order, outcome.order_status, paid=outcome.paid)
+        if not order.transaction_id:
+            order.transaction_id = intent["id"]
+            order.save(update_fields=["transaction_id", "updated_at"])
+    return order.status
+
+
+def on_intent_updated(sender, intent: dict, **kwargs) -> None:
+    """The fake's change notification (what Stripe's payment_intent.* webhooks carry)."""
+    order_id = (intent.get("metadata") or {}).get("order_id", "")
+    order = Order.objects.filter(pk=int(order_id)).first() if order_id.isdigit() else None
+    if order is not None:
+        settle(order, intent)
+
+
+def payment_method_for_card(number: str) -> str:
+    """A PaymentMethod id for a raw test card number (the hub's order-pay page; Stripe only
+    takes raw numbers in test mode). Raises PaymentDeclined, e.g. incorrect_number."""
+    try:
+        method = client().v1.payment_methods.create(
+            params={
+                "type": "card",
+                "card": {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"},
+            }
+        )
+    except stripe.StripeError as exc:
+        error = exc.error
+        raise PaymentDeclined(
+            _message(exc),
+            error_type=getattr(error, "type", None) or "card_error",
+            gateway_code=getattr(error, "code", None) or exc.code,
+            decline_code=getattr(error, "decline_code", None),
+            param=getattr(error, "param", None),
+            request_id=exc.request_id,
+        ) from exc
+    return method.id
+
+
+# Stripe events that move an order's PaymentIntent (what WooCommerce Stripe's webhook handles).
+SETTLING_EVENTS = {
+    "payment_intent.succeeded",
+    "payment_intent.payment_failed",
+    "payment_intent.canceled",
+    "payment_intent.amount_capturable_updated",
+}
+
+
+def handle_webhook(payload: bytes, signature: str) -> str:
+    """Verify a Stripe webhook (`Stripe-Signature`, settings.STRIPE_WEBHOOK_SECRET) and settle
+    the order its PaymentIntent belongs to. Returns the event type; raises ValueError for an
+    event that cannot be trusted (no secret set, bad signature, unreadable payload)."""
+    if not settings.STRIPE_WEBHOOK_SECRET:
+        raise ValueError("STRIPE_WEBHOOK_SECRET is not set.")
+    try:
+        event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+    except (stripe.SignatureVerificationError, ValueError) as exc:
+        raise ValueError(str(exc) or "Invalid webhook.") from exc
+    if event.type in SETTLING_EVENTS:
+        on_intent_updated(None, intent=event.data.object)
+    return event.type

@@ -1,0 +1,122 @@
+"""The embedded Stripe fake's state: PaymentIntents, PaymentMethods, Charges and Refunds.
+
+Each row keeps the object exactly as the API shows it (`data`, the wire object); the other
+columns are copies of a few of its fields so admin can list, filter and search them. `save()`
+refreshes the copies from `data`, so the engine only ever edits the wire object.
+"""
+
+import json
+
+from django.db import models
+
+from checkout_hub import clock
+
+from . import cards
+
+
+class WireJSONField(models.TextField):
+    """JSON kept as written: PostgreSQL's jsonb would re-order the keys, and the wire
+    object's key order is part of what the fake reproduces."""
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else json.loads(value)
+
+    def to_python(self, value):
+        return json.loads(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value):
+        return None if value is None else json.dumps(value)
+
+    def value_to_string(self, obj):
+        return json.dumps(self.value_from_object(obj))
+
+
+class WireObject(models.Model):
+    id = models.CharField(primary_key=True, max_length=64)
+    created = models.DateTimeField(default=clock.now, db_index=True)
+    data = WireJSONField(help_text="The object as the API returns it.")
+
+    # Columns that copy the wire field of the same name.
+    COPIED_FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created"]
+
+    def __str__(self):
+        return self.id
+
+    def save(self, *args, **kwargs):
+        for name in self.COPIED_FIELDS:
+            setattr(self, name, self.data[name])
+        super().save(*args, **kwargs)
+
+
+class PaymentMethod(WireObject):
+    test_card = models.CharField(
+        max_length=80, help_text="The test card (alias) that decides how payments behave."
+    )
+
+    class Meta(WireObject.Meta):
+        verbose_name = "payment method"
+
+    @property
+    def card(self) -> cards.TestCard:
+        return cards.TEST_CARDS[self.test_card]
+
+
+class PaymentIntent(WireObject):
+    class Status(models.TextChoices):
+        REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+        REQUIRES_CONFIRMATION = "requires_confirmation"
+        REQUIRES_ACTION = "requires_action"
+        PROCESSING = "processing"
+        REQUIRES_CAPTURE = "requires_capture"
+        CANCELED = "canceled"
+        SUCCEEDED = "succeeded"
+
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=30, choices=Status.choices, db_index=True)
+    order_id = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="metadata[order_id]"
+    )
+    # Not part of the wire object: where 3-D Secure sends the buyer back to.
+    return_url = models.TextField(blank=True)
+
+    COPIED_FIELDS = ("amount", "currency", "status")
+
+    class Meta(WireObject.Meta):
+        verbose_name = "payment intent"
+
+    def save(self, *args, **kwargs):
+        self.order_id = str(self.data["metadata"].get("order_id", ""))[:64]
+        super().save(*args, **kwargs)
+
+
+class Charge(WireObject):
+    payment_intent = models.ForeignKey(
+        PaymentIntent, on_delete=models.CASCADE, related_name="charges"
+    )
+    amount = models.BigIntegerField()
+    amount_refunded = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=20, db_index=True)
+
+    COPIED_FIELDS = ("amount", "amount_refunded", "currency", "status")
+
+    class Meta(WireObject.Meta):
+        verbose_name = "charge"
+
+
+class Refund(WireObject):
+    charge = models.ForeignKey(Charge, on_delete=models.CASCADE, related_name="refunds")
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=20)
+    reason = models.CharField(max_length=40, blank=True, null=True)
+
+    COPIED_FIELDS = ("amount", "currency", "status", "reason")
+
+    class Meta(WireObject.Meta):
+        verbose_name = "refund"

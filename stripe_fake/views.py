@@ -1,0 +1,121 @@
+"""The embedded Stripe fake's HTTP face: the API under /stripe/v1/ (every method, straight
+through `engine.handle`) and the test 3-D Secure page that `next_action` links to.
+
+The API view resolves the request's scenario (X-Hub-Scenario header, `__scenario` query
+parameter or a stored rule for vendor "stripe"), so QA can force an outcome over HTTP too. The
+3-D Secure page answers a small HTML page for anything wrong, never Django's debug page.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from checkout_hub.models import Vendor
+from checkout_hub.services import money, scenarios
+from checkout_hub.services.errors import UnknownScenario
+
+from . import engine, objects
+from .models import PaymentIntent, PaymentMethod
+
+# The redirect_status the return_url gets after 3-D Secure: "succeeded" for these, else "failed".
+PAID_STATUSES = (PaymentIntent.Status.SUCCEEDED, PaymentIntent.Status.REQUIRES_CAPTURE)
+
+
+@csrf_exempt
+def api(request, path: str):
+    request.hub_vendor = Vendor.STRIPE
+    try:
+        scenarios.activate(request, Vendor.STRIPE)
+    except UnknownScenario as exc:
+        status, headers, body = engine.refusal(request.headers, exc.message, param="X-Hub-Scenario")
+    else:
+        try:
+            status, headers, body = engine.handle(
+                request.method, "/" + path, _query(request), request.headers, request.body
+            )
+        finally:
+            scenarios.deactivate()
+    response = HttpResponse(body, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _query(request) -> str:
+    """The query string without the hub's own `__scenario` (Stripe would refuse it)."""
+    pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+    return urlencode([(name, value) for name, value in pairs if name != scenarios.QUERY_PARAM])
+
+
+def _page(request, title: str, message: str, status: int):
+    return render(
+        request, "stripe_fake/message.html", {"title": title, "message": message}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def authenticate(request, intent_id: str):
+    """Stripe's test 3-D Secure page: complete or fail the authentication, then go back to
+    the intent's return_url with payment_intent, payment_intent_client_secret and
+    redirect_status added to its query."""
+    request.hub_vendor = Vendor.STRIPE
+    intent = engine.intent_for_secret(intent_id, request.GET.get("client_secret", ""))
+    if intent is None:
+        return _page(request, "Payment not found", "This authentication link is not valid.", 404)
+    if intent.status != PaymentIntent.Status.REQUIRES_ACTION:
+        return _not_waiting(request, intent)
+    action = request.POST.get("action")
+    if request.method == "GET" or action not in ("complete", "fail"):
+        method = PaymentMethod.objects.get(pk=intent.data["payment_method"])
+        return render(
+            request,
+            "stripe_fake/authenticate.html",
+            {
+                "intent": intent,
+                "amount": money.format_price(intent.amount, intent.currency),
+                "merchant": objects.MERCHANT_NAME,
+                "card": method.data["card"],
+            },
+            status=200 if request.method == "GET" else 400,
+        )
+    finished = engine.finish_authentication(intent.id, succeeded=action == "complete")
+    if finished is None:  # another request finished it first
+        return _not_waiting(request, PaymentIntent.objects.get(pk=intent.id))
+    redirect_status = "succeeded" if finished.status in PAID_STATUSES else "failed"
+    return_url = finished.return_url
+    if urlsplit(return_url).scheme not in ("http", "https"):
+        outcome = "complete" if redirect_status == "succeeded" else "failed"
+        return _page(
+            request,
+            f"Authentication {outcome}",
+            "You can close this window and go back to the store.",
+            200,
+        )
+    return HttpResponseRedirect(
+        _with_query(
+            return_url,
+            payment_intent=finished.id,
+            payment_intent_client_secret=finished.data["client_secret"],
+            redirect_status=redirect_status,
+        )
+    )
+
+
+def _not_waiting(request, intent: PaymentIntent):
+    return _page(
+        request,
+        "Nothing to authenticate",
+        f"This payment is not waiting for authentication (its status is {intent.status}).",
+        409,
+    )
+
+
+def _with_query(url: str, **params: str) -> str:
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True) + list(params.items())
+    return parts._replace(query=urlencode(query)).geturl()
