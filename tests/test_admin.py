@@ -1,10 +1,12 @@
 """The admin: every registered model lists and opens, and the pages staff rely on behave."""
 
 import itertools
+import json
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -18,6 +20,7 @@ from checkout_hub.models import (
     Coupon,
     Customer,
     CustomerAddress,
+    IdempotencyRecord,
     Order,
     OrderItem,
     OrderMeta,
@@ -30,6 +33,8 @@ from checkout_hub.models import (
     ShippingZone,
     TaxRate,
 )
+from stripe_fake import engine as stripe_engine
+from stripe_fake import models as stripe_models
 from tests.factories import (
     US_ADDRESS,
     CartFactory,
@@ -127,12 +132,56 @@ def build_request_log():
     )
 
 
+def build_idempotency_record():
+    return IdempotencyRecord.objects.create(
+        scope="hwp_bridge:checkout-session",
+        key=f"key-{next(_seq)}",
+        fingerprint="0" * 64,
+        status_code=200,
+        response_body='{"data": {"orderId": "1"}}',
+        response_headers={"X-Correlation-Id": "abc"},
+    )
+
+
+def stripe_call(path, body):
+    """One request to the embedded Stripe fake; its JSON reply."""
+    headers = {"Authorization": "Bearer sk_test_admin"}
+    status, _, reply = stripe_engine.handle("POST", path, "", headers, body.encode())
+    assert status == 200, reply
+    return json.loads(reply)
+
+
+def build_stripe_payment_intent():
+    intent = stripe_call(
+        "/v1/payment_intents",
+        f"amount=2000&currency=usd&metadata[order_id]={next(_seq)}&payment_method=pm_card_visa"
+        "&payment_method_types[0]=card&confirm=true",
+    )
+    return stripe_models.PaymentIntent.objects.get(pk=intent["id"])
+
+
+def build_stripe_payment_method():
+    method = stripe_call("/v1/payment_methods", "type=card&card[token]=tok_mastercard")
+    return stripe_models.PaymentMethod.objects.get(pk=method["id"])
+
+
+def build_stripe_charge():
+    return stripe_models.Charge.objects.get(pk=build_stripe_payment_intent().data["latest_charge"])
+
+
+def build_stripe_refund():
+    intent = build_stripe_payment_intent()
+    refund = stripe_call("/v1/refunds", f"payment_intent={intent.pk}&amount=500")
+    return stripe_models.Refund.objects.get(pk=refund["id"])
+
+
 BUILDERS = {
     Cart: build_cart,
     CartItem: CartItemFactory,
     Category: CategoryFactory,
     Coupon: CouponFactory,
     Customer: build_customer,
+    IdempotencyRecord: build_idempotency_record,
     CustomerAddress: build_customer_address,
     Order: build_order,
     OrderItem: OrderItemFactory,
@@ -145,6 +194,10 @@ BUILDERS = {
     ShippingMethod: ShippingMethodFactory,
     ShippingZone: build_shipping_zone,
     TaxRate: TaxRateFactory,
+    stripe_models.Charge: build_stripe_charge,
+    stripe_models.PaymentIntent: build_stripe_payment_intent,
+    stripe_models.PaymentMethod: build_stripe_payment_method,
+    stripe_models.Refund: build_stripe_refund,
     get_user_model(): UserFactory,
     Group: lambda: Group.objects.create(name=f"Group {next(_seq)}"),
 }
@@ -159,7 +212,8 @@ def build(model):
 
 
 def admin_url(model, view, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+    name = f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}"
+    return reverse(name, args=[quote(arg) for arg in args])  # as admin's own links do
 
 
 # --- every model ---
