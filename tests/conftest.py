@@ -1,5 +1,9 @@
 """Shared pytest setup: a clean clock, cache and scenario state around every test."""
 
+import time
+from types import SimpleNamespace
+
+import django_ratelimit.core
 import pytest
 from django.core.cache import cache
 
@@ -19,6 +23,14 @@ def _clean_hub_state(settings):
     clock.reset()
     scenarios.deactivate()
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _steady_rate_limit_window(monkeypatch):
+    """django-ratelimit's window for a key ends at a fixed second each period: a test that
+    crossed it would see its count start again. Its clock stands still during a test."""
+    now = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: now))
 
 
 @pytest.fixture
