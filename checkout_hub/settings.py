@@ -226,7 +226,7 @@ CORS_EXPOSE_HEADERS = [
 
 # --- DRF and the OpenAPI schema ---
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "checkout_hub.schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
