@@ -37,6 +37,7 @@ from checkout_hub.models import (
     TaxRate,
 )
 from checkout_hub.services import errors, money, payments, scenarios
+from checkout_hub.services.payments import stripe_gateway
 
 admin.site.site_header = "Checkout Hub"
 admin.site.site_title = "Checkout Hub admin"
@@ -665,7 +666,7 @@ class PaymentAdmin(HubModelAdmin):
         "gateway",
         "amount_display",
         "status",
-        "reference",
+        "reference_link",
         "decline_code",
         "created_at",
     ]
@@ -673,9 +674,9 @@ class PaymentAdmin(HubModelAdmin):
     list_select_related = ["order"]
     search_fields = ["reference", "=order__number"]
     raw_id_fields = ["order"]
-    readonly_fields = ["updated_at"]
+    readonly_fields = ["updated_at", "reference_link"]
     fieldsets = [
-        (None, {"fields": ["order", "gateway", "status", "reference"]}),
+        (None, {"fields": ["order", "gateway", "status", "reference", "reference_link"]}),
         ("Amount", {"fields": [("amount", "amount_refunded", "currency")]}),
         ("Outcome", {"fields": ["error_code", "decline_code", "message", "data"]}),
         ("Dates", {"fields": ["created_at", "updated_at"]}),
@@ -684,6 +685,12 @@ class PaymentAdmin(HubModelAdmin):
     @admin.display(description="Amount", ordering="amount")
     def amount_display(self, obj):
         return money.format_price(obj.amount, obj.currency)
+
+    @admin.display(description="Gateway reference", ordering="reference")
+    def reference_link(self, obj):
+        stripe = obj.gateway == stripe_gateway.StripeGateway.id
+        url = stripe_gateway.dashboard_url(obj.reference) if stripe else None
+        return format_html('<a href="{}">{}</a>', url, obj.reference) if url else obj.reference
 
 
 # --- the hub's own records ---

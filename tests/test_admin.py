@@ -373,3 +373,29 @@ def test_request_journal_search_by_correlation_id(staff_client):
 
     assert list(response.context["cl"].result_list) == [wanted]
     assert other.correlation_id != wanted.correlation_id
+
+
+# --- payments ---
+def test_a_stripe_payment_links_to_its_payment_intent(staff_client, settings):
+    intent = build_stripe_payment_intent()
+    payment = PaymentFactory(gateway="stripe", reference=intent.pk, status=Payment.Status.SUCCEEDED)
+    intent_url = admin_url(stripe_models.PaymentIntent, "change", intent.pk)
+    link = f'<a href="{intent_url}">{intent.pk}</a>'
+
+    assert link in staff_client.get(admin_url(Payment, "changelist")).content.decode()
+    assert link in staff_client.get(admin_url(Payment, "change", payment.pk)).content.decode()
+    assert staff_client.get(intent_url).status_code == 200
+
+    settings.STRIPE_FAKE = False  # the hub talks to Stripe itself: its Dashboard
+    content = staff_client.get(admin_url(Payment, "change", payment.pk)).content.decode()
+    assert f'href="https://dashboard.stripe.com/test/payments/{intent.pk}"' in content
+
+
+def test_an_offline_payment_reference_is_plain_text(staff_client):
+    payment = PaymentFactory(gateway="bacs", reference="pi_lookalike")
+
+    content = staff_client.get(admin_url(Payment, "changelist")).content.decode()
+
+    assert "pi_lookalike" in content
+    assert "/paymentintent/pi_" not in content
+    assert f"payment/{payment.pk}/change" in content

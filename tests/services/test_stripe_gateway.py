@@ -192,3 +192,19 @@ def test_webhook_without_a_valid_signature_is_refused(client, settings, secret, 
         WEBHOOK, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature
     )
     assert reply.status_code == 400
+
+
+# --- where staff look a payment up ---
+@pytest.mark.parametrize(
+    "fake, api_base, key, expected",
+    [
+        (True, "", "sk_test_hub_fake", "/admin/stripe_fake/paymentintent/pi_5F3Ab/change/"),
+        (False, "", "sk_test_x", "https://dashboard.stripe.com/test/payments/pi_3Ab"),
+        (False, "", "sk_live_x", "https://dashboard.stripe.com/payments/pi_3Ab"),
+        (False, "http://localhost:12111", "sk_test_x", None),  # a stripe-mock: nowhere to look
+    ],
+)
+def test_dashboard_url(settings, fake, api_base, key, expected):
+    settings.STRIPE_FAKE, settings.STRIPE_API_BASE, settings.STRIPE_SECRET_KEY = fake, api_base, key
+    assert stripe_gateway.dashboard_url("pi_3Ab") == expected
+    assert stripe_gateway.dashboard_url("ch_3Ab") is None

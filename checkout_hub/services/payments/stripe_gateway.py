@@ -19,6 +19,7 @@ import functools
 
 import stripe
 from django.conf import settings
+from django.contrib.admin.utils import quote
 from django.db import transaction
 from django.urls import reverse
 
@@ -64,6 +65,20 @@ def client() -> stripe.StripeClient:
 
 def _is_fake() -> bool:
     return settings.STRIPE_FAKE or bool(settings.STRIPE_API_BASE)
+
+
+def dashboard_url(reference: str) -> str | None:
+    """Where staff can look at a PaymentIntent: the embedded fake's admin page, or Stripe's
+    Dashboard when the hub talks to Stripe itself. None for another server (STRIPE_API_BASE),
+    or for a reference that is not a PaymentIntent id."""
+    if not reference.startswith("pi_"):
+        return None
+    if settings.STRIPE_FAKE:
+        return reverse("admin:stripe_fake_paymentintent_change", args=[quote(reference)])
+    if settings.STRIPE_API_BASE:
+        return None
+    mode = "" if settings.STRIPE_SECRET_KEY.startswith("sk_live_") else "test/"
+    return f"https://dashboard.stripe.com/{mode}payments/{reference}"
 
 
 def return_url_for(order: Order) -> str:
