@@ -95,6 +95,39 @@ def test_cors_lets_a_dev_server_on_any_local_port_read_session_headers(client, o
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path, sent, read",
+    [
+        (
+            "/wp-json/headlesswp/v1/store/checkout-session",
+            ["x-wp-nonce", "idempotency-key", "x-correlation-id", "x-request-id"],
+            ["x-correlation-id", "retry-after"],
+        ),
+        (
+            "/stripe/v1/payment_intents",
+            ["authorization", "idempotency-key", "stripe-version", "stripe-account"],
+            ["request-id"],
+        ),
+    ],
+)
+def test_cors_allows_each_clients_own_headers(client, path, sent, read):
+    origin = "http://localhost:3000"
+    preflight = client.options(
+        path,
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": ", ".join(["content-type", *sent]),
+        },
+    )
+    assert preflight.status_code == 200
+    allowed = {h.strip() for h in preflight["Access-Control-Allow-Headers"].split(",")}
+    assert set(sent) <= allowed
+    exposed = client.get("/__hub/health", headers={"Origin": origin})
+    assert set(read) <= {h.strip() for h in exposed["Access-Control-Expose-Headers"].split(",")}
+
+
+@pytest.mark.django_db
 def test_cors_refuses_other_origins(client):
     response = client.get("/__hub/health", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in response
