@@ -5,13 +5,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from checkout_hub import api, views
+from checkout_hub import views
+from checkout_hub.control import views as control
 
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("admin/", admin.site.urls),
-    path("__hub/health", api.HealthView.as_view(), name="hub-health"),
-    path("__hub/scenarios", api.ScenariosView.as_view(), name="hub-scenarios"),
+    path("__hub/health", control.HealthView.as_view(), name="hub-health"),
+    path("__hub/scenarios", control.ScenariosView.as_view(), name="hub-scenarios"),
     path("__hub/schema/", SpectacularAPIView.as_view(), name="hub-schema"),
     path("__hub/docs/", SpectacularSwaggerView.as_view(url_name="hub-schema"), name="hub-docs"),
     path("", include("woo_store.urls")),

@@ -1,10 +1,4 @@
-"""The base every vendor's API view derives from, and the hub's own endpoints under /__hub/.
-
-`VendorAPIView` tags the request with its vendor (for the journal and stored scenario rules),
-activates the request's scenario and lets request-level scenarios fire. A vendor's own base
-view sets its parsers, renderers, auth and `exception_handler`; the browsable API then works
-for every vendor with no per-view code.
-"""
+"""The hub's own endpoints under /__hub/: health and scenarios."""
 
 from __future__ import annotations
 
@@ -14,29 +8,12 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
-from rest_framework.views import APIView, exception_handler
+from rest_framework.views import exception_handler
 
+from checkout_hub.api import VendorAPIView
 from checkout_hub.models import ScenarioRule, Vendor
 from checkout_hub.services import errors, scenarios
 
-
-class VendorAPIView(APIView):
-    vendor: str = ""
-    # A callable (exc, context) -> Response | None rendering errors in the vendor's envelope.
-    exception_handler = None
-
-    def initial(self, request, *args, **kwargs):
-        request._request.hub_vendor = self.vendor
-        super().initial(request, *args, **kwargs)
-        scenarios.activate(request._request, self.vendor)
-        scenarios.fire(scenarios.REQUEST)
-
-    def get_exception_handler(self):
-        handler = type(self).exception_handler
-        return handler if handler is not None else super().get_exception_handler()
-
-
-# --- the hub's own endpoints ---
 HUB_STATUS = {
     errors.UnknownScenario: 400,
     errors.RateLimited: 429,

@@ -1,0 +1,1 @@
+"""The hub's own /__hub/ endpoints, apart from every vendor's paths."""

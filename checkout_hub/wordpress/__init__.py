@@ -1,0 +1,1 @@
+"""What the WordPress plugins the hub emulates share (Store API, CoCart, FluentCart, HWP)."""
