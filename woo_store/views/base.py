@@ -8,7 +8,6 @@ checkout), so the browsable API, the error envelope and the session headers come
 from __future__ import annotations
 
 import hashlib
-import re
 
 from django.conf import settings
 from rest_framework.authentication import CSRFCheck, SessionAuthentication
@@ -19,6 +18,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from checkout_hub.api import VendorAPIView
 from checkout_hub.models import Vendor
 from checkout_hub.services import pricing, ratelimit
+from checkout_hub.wordpress.params import read_params
 
 from .. import errors, session
 from ..errors import WooError
@@ -54,27 +54,7 @@ class WooView(VendorAPIView):
         super().check_permissions(request)
 
     def params(self) -> dict:
-        """Query string and body as WordPress sees them: `a[]=1&a[]=2` and `a[0]=1` make
-        lists, a repeated plain key keeps its last value, and the body wins."""
-        data: dict = {}
-        for key, values in self.request.query_params.lists():
-            match = re.fullmatch(r"([^\[\]]+)((?:\[[^\]]*\])*)", key)
-            if not match:
-                continue
-            name, brackets = match.groups()
-            if brackets:
-                current = data.get(name)
-                data[name] = (current if isinstance(current, list) else []) + list(values)
-            else:
-                data[name] = values[-1]
-        body = self.request.data
-        if hasattr(body, "dict"):
-            body = body.dict()
-        if isinstance(body, dict):
-            data.update(body)
-        elif body:
-            raise WooError("rest_invalid_json", "Invalid JSON body passed.", 400)
-        return data
+        return read_params(self.request)
 
     def validated(self, serializer_class, data: dict | None = None) -> dict:
         serializer = serializer_class(
