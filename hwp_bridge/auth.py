@@ -2,10 +2,9 @@
 for WordPress's logged-in cookie, and the `wp_rest` nonce sent as `X-WP-Nonce` is the CSRF
 check of mutating routes (reference §1: a missing or invalid nonce is 403 CSRF_FAILED).
 
-The nonce is WordPress's (`woo_store.session.make_nonce`, action `wp_rest`): bound to the
+The nonce is WordPress's (`checkout_hub.wordpress.nonces`, action `wp_rest`): bound to the
 user id and the login session, 0 and "" for guests, so every guest shares one nonce per
-12-hour tick, as WordPress's do. The HWP plugin runs inside the WooCommerce site, so the
-bridge uses the Store API emulator's WordPress primitives rather than a copy of them.
+12-hour tick, as WordPress's do.
 """
 
 from __future__ import annotations
@@ -13,11 +12,11 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework.authentication import CSRFCheck, SessionAuthentication
 
-from woo_store import session as wp
+from checkout_hub.wordpress import nonces
 
 from .errors import CSRF_FAILED, HwpError
 
-NONCE_ACTION = "wp_rest"
+NONCE_ACTION = nonces.REST_ACTION
 NONCE_HEADER = "X-WP-Nonce"
 NONCE_QUERY_PARAM = "_wpnonce"  # WordPress also reads the nonce from ?_wpnonce=
 
@@ -45,7 +44,7 @@ def nonce_identity(request) -> tuple[str, int]:
 
 def make_nonce(request) -> str:
     token, user_id = nonce_identity(request)
-    return wp.make_nonce(token, user_id, action=NONCE_ACTION)
+    return nonces.make_nonce(token, user_id, action=NONCE_ACTION)
 
 
 def nonce_given(request) -> str:
@@ -64,7 +63,7 @@ def check_nonce(request) -> None:
             CSRF_FAILED, f"Missing {NONCE_HEADER} header: this route requires a nonce.", 403
         )
     token, user_id = nonce_identity(request)
-    if not wp.verify_nonce(given, token, user_id, action=NONCE_ACTION):
+    if not nonces.verify_nonce(given, token, user_id, action=NONCE_ACTION):
         raise HwpError(CSRF_FAILED, f"Invalid or expired {NONCE_HEADER} nonce.", 403)
 
 
