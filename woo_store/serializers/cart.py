@@ -306,8 +306,8 @@ def cart_errors(totals: pricing.CartTotals) -> list[dict]:
     """What is wrong with the cart now (stock, purchasability, coupons), as {code, message}."""
     found = []
     for problem in line_problems(totals):
-        code, _status, message = errors.describe(problem)
-        found.append({"code": code, "message": message})
+        error = errors.describe(problem)
+        found.append({"code": error.code, "message": error.message})
     return found
 
 

@@ -35,6 +35,7 @@ from rest_framework.fields import empty
 from rest_framework.response import Response
 
 from checkout_hub import clock
+from checkout_hub.api.errors import VendorError
 from checkout_hub.services import scenarios
 
 from .. import errors, session
@@ -190,8 +191,8 @@ BATCH_REPLY = inline_serializer(
 
 
 # --- the route ---
-def _error_envelope(err: WooError) -> dict:
-    body = {"code": err.code, "message": err.message, "data": {"status": err.status_code}}
+def _error_envelope(err: VendorError) -> dict:
+    body = {"code": err.vendor_code, "message": err.message, "data": {"status": err.status_code}}
     return {"body": body, "status": err.status_code, "headers": {}}
 
 
@@ -234,16 +235,17 @@ class BatchView(WooView):
                 raise WooError("woocommerce_rest_invalid_path", "Invalid path provided.", 400)
 
         planned = [self.match(item) for item in data["requests"]]
-        failed = any(isinstance(match, WooError) for match in planned)
+        failed = any(isinstance(match, VendorError) for match in planned)
         if failed and data["validation"] == "require-all-validate":
             responses = [
-                _error_envelope(match) if isinstance(match, WooError) else None for match in planned
+                _error_envelope(match) if isinstance(match, VendorError) else None
+                for match in planned
             ]
             return self.multi_status({"failed": "validation", "responses": responses})
 
         responses = []
         for item, match in zip(data["requests"], planned, strict=True):
-            if isinstance(match, WooError):
+            if isinstance(match, VendorError):
                 responses.append(_error_envelope(match))
             else:
                 responses.append(self.run(request, item, match))
