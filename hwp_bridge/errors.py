@@ -17,16 +17,19 @@ bought), 402 (Stripe declined the card) or 502 (Stripe failed otherwise).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
 
+from checkout_hub.api.errors import (
+    ErrorHandler,
+    ErrorTable,
+    Row,
+    Situation,
+    VendorError,
+    WireError,
+)
 from checkout_hub.services import errors as domain
 from checkout_hub.services.idempotency import IdempotencyConflict
 
@@ -73,20 +76,8 @@ ADDRESS_WIRE_NAMES = {
 ADDRESS_OBJECTS = {"billing_address": "billingAddress", "shipping_address": "shippingAddress"}
 
 
-class HwpError(drf.APIException):
+class HwpError(VendorError):
     """An error only the bridge knows (nonce, strategy, body size, routes), rendered as given."""
-
-    def __init__(
-        self,
-        code: str,
-        message: str,
-        status: int,
-        details: dict | None = None,
-        headers: dict | None = None,
-    ):
-        self.hwp_code, self.message, self.status_code = code, message, status
-        self.details, self.headers = details or {}, headers or {}
-        super().__init__(message, code)
 
 
 def validation_failed(
@@ -144,14 +135,6 @@ def flatten(detail) -> tuple[list[str], dict[str, list[str]]]:
 
 
 # --- the table ---
-@dataclass(frozen=True)
-class Row:
-    code: str
-    status: int | Callable[[domain.DomainError], int]
-    message: Callable[[domain.DomainError], str] | None = None  # default: the exception's
-    details: Callable[[domain.DomainError], dict] | None = None
-
-
 def _product_ids(product) -> dict:
     if product is None:
         return {"productId": None}
@@ -258,26 +241,40 @@ def _stripe_not_configured(exc) -> dict:
     return {"provider": "stripe", "strategy": "token_handoff"}
 
 
+def _one(fn):
+    """A table function of the exception only (the bridge's codes never depend on a stage)."""
+    return lambda exc, at: fn(exc)
+
+
 def _validation(details):
-    return Row(VALIDATION_FAILED, 422, lambda e: VALIDATION_MESSAGE, details)
+    return Row(VALIDATION_FAILED, 422, VALIDATION_MESSAGE, _one(details))
 
 
 def _checkout(status: int = 409):
-    return Row(CHECKOUT_FAILED, status, None, _checkout_failed)
+    return Row(CHECKOUT_FAILED, status, None, _one(_checkout_failed))
 
 
-TABLE: dict[type[domain.DomainError], Row] = {
+def _stripe(status: int):
+    return Row(CHECKOUT_FAILED, status, CHECKOUT_FAILED_MESSAGE, _one(_stripe_details))
+
+
+ROWS: dict[type[Exception], Row] = {
     # access and availability
-    domain.RateLimited: Row(RATE_LIMITED, 429, None, _rate_details),
+    domain.RateLimited: Row(
+        RATE_LIMITED,
+        429,
+        details=_one(_rate_details),
+        headers=lambda e, at: {"Retry-After": str(e.facts.get("retry_after") or 1)},
+    ),
     domain.NotAuthenticated: Row(NOT_AUTHENTICATED, 401),
     domain.CheckoutDisabled: Row(CHECKOUT_DISABLED, 503),
     domain.InvalidPaymentMethod: Row(
         CHECKOUT_STRIPE_NOT_CONFIGURED,
         503,
-        lambda e: "Stripe is not configured, so token handoff checkout is unavailable.",
-        _stripe_not_configured,
+        "Stripe is not configured, so token handoff checkout is unavailable.",
+        _one(_stripe_not_configured),
     ),
-    IdempotencyConflict: Row(IDEMPOTENCY_KEY_REUSE_CONFLICT, 409, None, _idempotency_details),
+    IdempotencyConflict: Row(IDEMPOTENCY_KEY_REUSE_CONFLICT, 409, None, _one(_idempotency_details)),
     domain.ServerError: Row(INTERNAL_ERROR, 500),
     domain.UnknownScenario: _validation(_scenario_details),
     # what the request names: products, quantities, coupons, addresses
@@ -286,6 +283,7 @@ TABLE: dict[type[domain.DomainError], Row] = {
     domain.InvalidVariation: _validation(_item_field("variationId")),
     domain.InvalidQuantity: _validation(_item_field("quantity")),
     domain.InvalidCoupon: _validation(_coupon_details),
+    domain.CouponNotApplied: _validation(_coupon_details),
     domain.InvalidAddress: _validation(_address_details),
     # the cart cannot be bought as it is
     domain.OutOfStock: _checkout(),
@@ -293,102 +291,77 @@ TABLE: dict[type[domain.DomainError], Row] = {
     domain.InvalidCart: _checkout(),
     domain.EmptyCart: _checkout(),
     domain.CartCompleted: _checkout(),
+    domain.CartItemNotFound: _checkout(),
+    domain.CartNotFound: _checkout(),
     domain.InvalidShippingRate: _checkout(),
     domain.MissingPaymentMethod: _checkout(),
     domain.TotalMismatch: _checkout(),
+    # the order, once placed, cannot take this step (the bridge's route never meets these:
+    # it makes a fresh order; each still answers deliberately)
+    domain.PaymentRequired: _checkout(402),
+    domain.OrderNotPayable: _checkout(),
+    domain.InvalidStatusTransition: _checkout(),
+    domain.RefundNotPossible: _checkout(),
+    domain.OrderNotFound: Row(NOT_FOUND, 404),
+    domain.InvalidOrderKey: Row(FORBIDDEN, 403),
     # Stripe refused (402: a card decline) or failed (502: any other Stripe error)
-    domain.PaymentDeclined: Row(
-        CHECKOUT_FAILED, 402, lambda e: CHECKOUT_FAILED_MESSAGE, _stripe_details
-    ),
-    domain.PaymentFailed: Row(
-        CHECKOUT_FAILED, 502, lambda e: CHECKOUT_FAILED_MESSAGE, _stripe_details
-    ),
+    domain.PaymentDeclined: _stripe(402),
+    domain.PaymentFailed: _stripe(502),
 }
-FALLBACK = _checkout()  # a domain error no route of the bridge should meet
-
-
-def row_for(exc: domain.DomainError) -> Row:
-    for cls in type(exc).__mro__:
-        if cls in TABLE:
-            return TABLE[cls]
-    return FALLBACK
-
-
-def describe(exc: domain.DomainError) -> tuple[str, int, str, dict]:
-    """(code, status, message, details) for a domain exception."""
-    row = row_for(exc)
-    status = row.status(exc) if callable(row.status) else row.status
-    message = row.message(exc) if row.message else exc.message
-    details = row.details(exc) if row.details else {}
-    return row.code, status, message, details
+TABLE = ErrorTable(ROWS, fallback=_checkout())  # a domain error no route of the bridge meets
 
 
 # --- the DRF exception handler ---
-def _drf_error(exc: drf.APIException, request) -> tuple[str, int, str, dict, dict]:
-    """(code, status, message, details, headers) for DRF's own exceptions."""
-    if isinstance(exc, drf.ParseError):
-        return (
-            VALIDATION_FAILED,
-            422,
-            VALIDATION_MESSAGE,
-            {"formErrors": [f"Malformed JSON body: {exc.detail}"], "fieldErrors": {}},
-            {},
-        )
-    if isinstance(exc, drf.ValidationError):
-        form, fields = flatten(exc.detail)
-        details = {"formErrors": form, "fieldErrors": fields}
-        return VALIDATION_FAILED, 422, VALIDATION_MESSAGE, details, {}
-    if isinstance(exc, drf.MethodNotAllowed):
-        message = f'Method "{request.method}" is not allowed on this route.'
-        return METHOD_NOT_ALLOWED, 405, message, {"method": request.method}, {}
-    if isinstance(exc, drf.NotFound):
-        err = not_found()
-        return err.hwp_code, 404, err.message, {}, {}
-    if isinstance(exc, drf.UnsupportedMediaType):
-        message = f'Unsupported media type "{request.content_type}": send application/json.'
-        return UNSUPPORTED_MEDIA_TYPE, 415, message, {}, {}
-    if isinstance(exc, drf.NotAcceptable):
-        return NOT_ACCEPTABLE, 406, "The requested response format is not available.", {}, {}
-    if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
-        return NOT_AUTHENTICATED, 401, str(exc.detail), {}, {}
-    if isinstance(exc, drf.PermissionDenied):
-        return FORBIDDEN, 403, str(exc.detail), {}, {}
-    if isinstance(exc, drf.Throttled):
-        wait = int(exc.wait or 1)
-        return RATE_LIMITED, 429, str(exc.detail), {"retryAfter": wait}, {"Retry-After": str(wait)}
-    codes = exc.get_codes()
-    code = codes.upper() if isinstance(codes, str) else "BAD_REQUEST"
-    return code, exc.status_code, str(exc.detail), {}, {}
+class HwpErrorHandler(ErrorHandler):
+    """Every HWP bridge reply that is an error: `{error: {code, message, details}, meta}`."""
+
+    table = TABLE
+    log = logging.getLogger("checkout_hub.hwp_bridge")
+
+    def render(self, error: WireError, situation: Situation) -> Response:
+        body = envelope.error_body(situation.request, error.code, error.message, error.details)
+        return Response(body, status=error.status, headers=error.headers)
+
+    def drf_error(self, exc: drf.APIException, situation: Situation) -> WireError:
+        request = situation.request
+        if isinstance(exc, drf.ParseError):
+            form = [f"Malformed JSON body: {exc.detail}"]
+            return WireError(VALIDATION_FAILED, 422, VALIDATION_MESSAGE, _details(form))
+        if isinstance(exc, drf.ValidationError):
+            form, fields = flatten(exc.detail)
+            return WireError(VALIDATION_FAILED, 422, VALIDATION_MESSAGE, _details(form, fields))
+        if isinstance(exc, drf.MethodNotAllowed):
+            message = f'Method "{request.method}" is not allowed on this route.'
+            return WireError(METHOD_NOT_ALLOWED, 405, message, {"method": request.method})
+        if isinstance(exc, drf.NotFound):
+            return not_found().wire()
+        if isinstance(exc, drf.UnsupportedMediaType):
+            message = f'Unsupported media type "{request.content_type}": send application/json.'
+            return WireError(UNSUPPORTED_MEDIA_TYPE, 415, message)
+        if isinstance(exc, drf.NotAcceptable):
+            return WireError(NOT_ACCEPTABLE, 406, "The requested response format is not available.")
+        if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
+            return WireError(NOT_AUTHENTICATED, 401, str(exc.detail))
+        if isinstance(exc, drf.PermissionDenied):
+            return WireError(FORBIDDEN, 403, str(exc.detail))
+        if isinstance(exc, drf.Throttled):
+            wait = int(exc.wait or 1)
+            return WireError(
+                RATE_LIMITED, 429, str(exc.detail), {"retryAfter": wait}, {"Retry-After": str(wait)}
+            )
+        codes = exc.get_codes()
+        code = codes.upper() if isinstance(codes, str) else "BAD_REQUEST"
+        return WireError(code, exc.status_code, str(exc.detail))
+
+    def server_error(self, situation: Situation) -> WireError:
+        return WireError(INTERNAL_ERROR, 500, "An unexpected error occurred. Please try again.")
+
+    def too_large(self, situation: Situation) -> WireError:
+        return too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE).wire()
 
 
-def handle(exc, context):
-    """DRF exception handler for every HWP bridge view."""
-    request = context["request"]
-    headers: dict = {}
-    if isinstance(exc, HwpError):
-        code, status, message, details = exc.hwp_code, exc.status_code, exc.message, exc.details
-        headers = dict(exc.headers)
-    elif isinstance(exc, domain.DomainError):
-        code, status, message, details = describe(exc)
-        if isinstance(exc, domain.RateLimited):
-            headers["Retry-After"] = str(exc.facts.get("retry_after") or 1)
-    elif isinstance(exc, RequestDataTooBig):
-        err = too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
-        code, status, message, details = err.hwp_code, 413, err.message, err.details
-    elif isinstance(exc, Http404):
-        err = not_found()
-        code, status, message, details = err.hwp_code, 404, err.message, {}
-    elif isinstance(exc, drf.APIException):
-        code, status, message, details, headers = _drf_error(exc, request)
-    else:
-        log.exception("Unexpected error in the HWP bridge", exc_info=exc)
-        code, status, message, details = (
-            INTERNAL_ERROR,
-            500,
-            "An unexpected error occurred. Please try again.",
-            {},
-        )
-    set_rollback()
-    return Response(
-        envelope.error_body(request, code, message, details), status=status, headers=headers
-    )
+def _details(form: list[str], fields: dict | None = None) -> dict:
+    return {"formErrors": form, "fieldErrors": fields or {}}
+
+
+handle = HwpErrorHandler()
