@@ -9,9 +9,7 @@ user id and the login session, 0 and "" for guests, so every guest shares one no
 
 from __future__ import annotations
 
-from django.conf import settings
-from rest_framework.authentication import CSRFCheck, SessionAuthentication
-
+from checkout_hub.api.auth import LoginSessionAuthentication, browsable_api_csrf_ok, user_of
 from checkout_hub.wordpress import nonces
 
 from .errors import CSRF_FAILED, HwpError
@@ -21,17 +19,9 @@ NONCE_HEADER = "X-WP-Nonce"
 NONCE_QUERY_PARAM = "_wpnonce"  # WordPress also reads the nonce from ?_wpnonce=
 
 
-class CookieSessionAuthentication(SessionAuthentication):
-    """Django's login session, without Django's CSRF check: the wp_rest nonce is the bridge's
-    CSRF protection (checked by the routes that require it)."""
-
-    def enforce_csrf(self, request):
-        return None
-
-
-def user_of(request):
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
+class CookieSessionAuthentication(LoginSessionAuthentication):
+    """The login session; the wp_rest nonce is the bridge's CSRF protection (checked by the
+    routes that require it). Its own class so the OpenAPI document names HWP's scheme."""
 
 
 def nonce_identity(request) -> tuple[str, int]:
@@ -55,7 +45,7 @@ def nonce_given(request) -> str:
 
 def check_nonce(request) -> None:
     """Raise CSRF_FAILED unless the request carries a valid wp_rest nonce."""
-    if browsable_api_form(request):
+    if browsable_api_csrf_ok(request):
         return
     given = nonce_given(request)
     if not given:
@@ -65,16 +55,3 @@ def check_nonce(request) -> None:
     token, user_id = nonce_identity(request)
     if not nonces.verify_nonce(given, token, user_id, action=NONCE_ACTION):
         raise HwpError(CSRF_FAILED, f"Invalid or expired {NONCE_HEADER} nonce.", 403)
-
-
-def browsable_api_form(request) -> bool:
-    """The hub's QA convenience (as woo_store does): DRF's browsable API cannot send an
-    X-WP-Nonce header, so its raw-data form may write with Django's CSRF token instead (a
-    valid token for the browser's CSRF cookie). Other clients follow the nonce rule."""
-    # The bridge parses JSON only, so the token comes in DRF's X-CSRFToken header.
-    has_token = "HTTP_X_CSRFTOKEN" in request.META
-    if not has_token or settings.CSRF_COOKIE_NAME not in request.COOKIES:
-        return False
-    check = CSRFCheck(lambda _request: None)
-    check.process_request(request._request)
-    return check.process_view(request._request, None, (), {}) is None

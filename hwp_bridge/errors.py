@@ -356,8 +356,9 @@ class HwpErrorHandler(ErrorHandler):
     def server_error(self, situation: Situation) -> WireError:
         return WireError(INTERNAL_ERROR, 500, "An unexpected error occurred. Please try again.")
 
-    def too_large(self, situation: Situation) -> WireError:
-        return too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE).wire()
+    def too_large(self, exc, situation: Situation) -> WireError:
+        limit = getattr(exc, "limit", None) or settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return too_large(limit).wire()
 
 
 def _details(form: list[str], fields: dict | None = None) -> dict:

@@ -165,7 +165,7 @@ class ErrorHandler:
             if described is not None:
                 return described
         elif isinstance(exc, RequestDataTooBig):
-            return self.too_large(situation)
+            return self.too_large(exc, situation)
         elif isinstance(exc, Http404):
             return self.drf_error(drf.NotFound(), situation)
         elif isinstance(exc, PermissionDenied):
@@ -188,5 +188,6 @@ class ErrorHandler:
     def server_error(self, situation: Situation) -> WireError:
         return WireError("server_error", 500, "An unexpected error occurred.")
 
-    def too_large(self, situation: Situation) -> WireError:
+    def too_large(self, exc: RequestDataTooBig, situation: Situation) -> WireError:
+        """A body over the view's `max_body_bytes` (`exc.limit`) or Django's own limit."""
         return self.drf_error(drf.APIException("The request body is too large."), situation)

@@ -8,44 +8,51 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
 
 from checkout_hub.api import VendorAPIView
+from checkout_hub.api.errors import ErrorHandler, ErrorTable, Row, Situation, WireError
 from checkout_hub.models import ScenarioRule, Vendor
 from checkout_hub.services import errors, scenarios
 
-HUB_STATUS = {
-    errors.UnknownScenario: 400,
-    errors.RateLimited: 429,
-    errors.NotAuthenticated: 401,
-    errors.ServerError: 500,
-}
+
+def _valid_names(exc, at) -> dict:
+    return {"valid": exc.valid}
 
 
-def hub_exception_handler(exc, context):
-    """`{code, message, data: {status, ...}}` for the hub's endpoints."""
-    if isinstance(exc, errors.DomainError):
-        status_code = HUB_STATUS.get(type(exc), 400)
-        data = {"status": status_code}
-        if isinstance(exc, errors.UnknownScenario):
-            data["valid"] = exc.valid
-        return Response({"code": exc.code, "message": exc.message, "data": data}, status_code)
-    response = exception_handler(exc, context)
-    if response is not None and isinstance(exc, APIException):
+class HubErrorHandler(ErrorHandler):
+    """`{code, message, data: {status, ...}}` for the hub's endpoints: the domain's own codes
+    (a domain error not in the table is a 400 with its code); DRF's errors as `hub_<code>`."""
+
+    table = ErrorTable(
+        {
+            errors.UnknownScenario: Row("unknown_scenario", 400, details=_valid_names),
+            errors.RateLimited: Row("rate_limited", 429),
+            errors.NotAuthenticated: Row("not_authenticated", 401),
+            errors.ServerError: Row("server_error", 500),
+        },
+        fallback=Row(lambda e, at: e.code, 400),
+    )
+
+    def render(self, error: WireError, situation: Situation) -> Response:
+        body = {
+            "code": error.code,
+            "message": error.message,
+            "data": {"status": error.status, **error.details},
+        }
+        return Response(body, status=error.status, headers=error.headers)
+
+    def drf_error(self, exc: APIException, situation: Situation) -> WireError:
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else "invalid_request"
         message = exc.detail if isinstance(exc.detail, str) else "Invalid request."
-        response.data = {
-            "code": f"hub_{code}",
-            "message": str(message),
-            "data": {"status": response.status_code, "details": response.data},
-        }
-    return response
+        details = exc.detail if isinstance(exc.detail, dict | list) else {"detail": exc.detail}
+        return WireError(f"hub_{code}", exc.status_code, str(message), {"details": details})
 
 
 class HubAPIView(VendorAPIView):
     vendor = Vendor.HUB
-    exception_handler = staticmethod(hub_exception_handler)
+    exception_handler = HubErrorHandler()
+    authentication_classes: list = []  # the hub's endpoints need no credentials
 
 
 class HealthView(HubAPIView):

@@ -11,14 +11,12 @@ cannot be bought) and the payment (CHECKOUT_FAILED).
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from drf_spectacular.utils import extend_schema
-from rest_framework.response import Response
 
-from checkout_hub.services import checkout, idempotency, ratelimit
+from checkout_hub.api import RateLimit
+from checkout_hub.api.idempotency import IdempotentRequestMixin
+from checkout_hub.services import checkout, idempotency
 from checkout_hub.services.errors import NotAuthenticated
 from woo_store.pages import order_pay_url
 
@@ -27,8 +25,6 @@ from ..serializers import STRATEGIES, STRATEGY_REDIRECT, STRATEGY_TOKEN, HwpChec
 from .base import HwpView
 
 RATE_LIMIT_GROUP = "hwp_bridge:checkout-session"
-IDEMPOTENCY_HEADERS = ("Idempotency-Key", "X-Idempotency-Key")
-REPLAYED_HEADER = "Idempotent-Replayed"
 TOKEN_FIELDS_MESSAGE = "Required for the token_handoff strategy."
 
 
@@ -42,10 +38,11 @@ def request_fingerprint(query, body) -> str:
     return idempotency.fingerprint(bridge.attribution_params(query), body)
 
 
-class CheckoutSessionView(HwpView):
+class CheckoutSessionView(IdempotentRequestMixin, HwpView):
     serializer_class = HwpCheckoutSessionRequest
     raw_form_example = {"items": [{"productId": 1, "quantity": 1}], "strategy": "redirect_to_woo"}
-    claim: tuple[str, str] | None = None  # the Idempotency-Key this request holds
+    idempotency_headers = ("Idempotency-Key", "X-Idempotency-Key")
+    replay_headers = (envelope.HEADER, "Retry-After")
 
     @extend_schema(
         operation_id="hwp_checkout_session",
@@ -55,7 +52,6 @@ class CheckoutSessionView(HwpView):
         responses=schema.CHECKOUT_RESPONSES,
     )
     def post(self, request):
-        self.check_rate_limit(request)
         auth.check_nonce(request)
         self.check_guest(request)
         data = self.validated(HwpCheckoutSessionRequest)
@@ -67,7 +63,7 @@ class CheckoutSessionView(HwpView):
             if missing:
                 raise errors.validation_failed({name: [TOKEN_FIELDS_MESSAGE] for name in missing})
             bridge.ensure_stripe()
-        replay = self.claim_idempotency_key(request, user)
+        replay = self.claim_idempotency_key(request)
         if replay is not None:
             return replay
 
@@ -90,17 +86,11 @@ class CheckoutSessionView(HwpView):
         return envelope.ok(request, bridge.handoff_reply(order, outcome))
 
     # --- the checks, in order ---
-    def check_rate_limit(self, request) -> None:
-        limit = settings.HWP_RATE_LIMIT
-        if limit <= 0:
-            return
-        ratelimit.check(
-            request,
-            group=RATE_LIMIT_GROUP,
-            key=f"ip:{ratelimit.client_ip(request)}",
-            limit=limit,
-            seconds=settings.HWP_RATE_LIMIT_SECONDS,
-        )
+    def rate_limit(self, request) -> RateLimit | None:
+        # Counted by the kit before anything else runs (RATE_LIMITED is the first check).
+        if request.method != "POST" or settings.HWP_RATE_LIMIT <= 0:
+            return None
+        return RateLimit(RATE_LIMIT_GROUP, settings.HWP_RATE_LIMIT, settings.HWP_RATE_LIMIT_SECONDS)
 
     def check_guest(self, request) -> None:
         # The plugin's guest checkout setting, and the hub's own switch every vendor honours.
@@ -121,53 +111,21 @@ class CheckoutSessionView(HwpView):
             )
         return strategy
 
-    # --- Idempotency-Key ---
-    def claim_idempotency_key(self, request, user) -> Response | None:
-        """Claim the request's Idempotency-Key; a Response replays the first reply to it.
-        Raises IdempotencyConflict (another body, or the first request still running)."""
-        key = next((request.headers[h] for h in IDEMPOTENCY_HEADERS if request.headers.get(h)), "")
-        key = key.strip()
-        if not key:
-            return None
-        if len(key) > idempotency.MAX_KEY_LENGTH:
-            raise errors.validation_failed(
-                {
-                    "Idempotency-Key": [
-                        f"Ensure this header has no more than {idempotency.MAX_KEY_LENGTH} "
-                        "characters."
-                    ]
-                }
-            )
-        scope = idempotency_scope(user)
-        replay = idempotency.begin(
-            scope, key, request_fingerprint(request.query_params, request.data)
-        )
-        if replay is not None:
-            headers = {**replay.headers, REPLAYED_HEADER: "true"}
-            return Response(json.loads(replay.body), replay.status, headers=headers)
-        self.claim = (scope, key)
-        return None
+    # --- Idempotency-Key (the kit's mixin) ---
+    def idempotency_scope(self, request) -> str:
+        return idempotency_scope(auth.user_of(request))
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if self.claim is not None:
-            scope, key = self.claim
-            self.claim = None
-            self.settle(scope, key, response)
-        return response
+    def idempotency_fingerprint(self, request) -> str:
+        return request_fingerprint(request.query_params, request.data)
 
-    def settle(self, scope: str, key: str, response) -> None:
+    def invalid_idempotency_key(self, key: str, message: str) -> Exception:
+        return errors.validation_failed({"Idempotency-Key": [message]})
+
+    def keep_reply(self, response) -> bool:
         """Keep the reply for replays once the request got past validation: a success or a
         CHECKOUT_FAILED (a gateway failure included, as Stripe keeps its 500s: a retry must not
         make a second order). Give the key back after a validation failure or an unexpected
         error, so a corrected or later retry can run."""
         data = getattr(response, "data", None) or {}
         code = (data.get("error") or {}).get("code") if isinstance(data, dict) else None
-        if code in (errors.VALIDATION_FAILED, errors.INTERNAL_ERROR):
-            idempotency.release(scope, key)
-            return
-        headers = {envelope.HEADER: response[envelope.HEADER]}
-        if response.has_header("Retry-After"):
-            headers["Retry-After"] = response["Retry-After"]
-        body = json.dumps(data, cls=DjangoJSONEncoder)
-        idempotency.complete(scope, key, response.status_code, body, headers)
+        return code not in (errors.VALIDATION_FAILED, errors.INTERNAL_ERROR)

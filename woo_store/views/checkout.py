@@ -13,6 +13,7 @@ from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
+from checkout_hub.api import RateLimit
 from checkout_hub.models import Order, Vendor
 from checkout_hub.services import cart as cart_service
 from checkout_hub.services import checkout, payments, pricing
@@ -36,6 +37,8 @@ CALC_TOTALS = OpenApiParameter(
     description="Recalculate totals, validate the cart and add __experimentalCart.",
 )
 TRUE_VALUES = {"1", "true", "yes", "on", True}
+# WooCommerce's rate_limit_checkout feature: 3 checkouts per 60 s per session.
+CHECKOUT_RATE_LIMIT = RateLimit("woo_store_checkout", 3, 60)
 
 
 def _truthy(value) -> bool:
@@ -91,10 +94,10 @@ class CheckoutView(CheckoutRoute):
     nonce_methods = {"GET", "POST", "PUT", "PATCH", "DELETE"}
     serializer_class = CheckoutRequest
 
-    def rate_limit_rule(self, request):
+    def rate_limit(self, request):
         if request.method == "POST" and settings.WOO_STORE_RATE_LIMIT_CHECKOUT:
-            return ("woo_store_checkout", 3, 60)  # WooCommerce's rate_limit_checkout feature
-        return super().rate_limit_rule(request)
+            return CHECKOUT_RATE_LIMIT
+        return super().rate_limit(request)
 
     def current_order(self, cart) -> Order | None:
         """The session's order: a pending or failed one is returned as it is; otherwise the
