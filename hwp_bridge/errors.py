@@ -304,6 +304,8 @@ ROWS: dict[type[Exception], Row] = {
     domain.RefundNotPossible: _checkout(),
     domain.OrderNotFound: Row(NOT_FOUND, 404),
     domain.InvalidOrderKey: Row(FORBIDDEN, 403),
+    domain.OrderOwnedByAnother: Row(FORBIDDEN, 403),
+    domain.InvalidBillingEmail: Row(FORBIDDEN, 403),
     # Stripe refused (402: a card decline) or failed (502: any other Stripe error)
     domain.PaymentDeclined: _stripe(402),
     domain.PaymentFailed: _stripe(502),

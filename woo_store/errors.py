@@ -273,6 +273,8 @@ ROWS: dict[type[Exception], Row] = {
     domain.RefundNotPossible: Row("woocommerce_rest_cannot_create_order_refund", 400),
     domain.OrderNotFound: Row("woocommerce_rest_invalid_order", 404),
     domain.InvalidOrderKey: Row("woocommerce_rest_invalid_order", 401),
+    domain.OrderOwnedByAnother: Row("woocommerce_rest_invalid_user", 403),
+    domain.InvalidBillingEmail: Row("woocommerce_rest_invalid_billing_email", 401),
     domain.OrderNotPayable: Row("invalid_order_update_status", 400),
     domain.InvalidStatusTransition: Row("invalid_order_update_status", 400),
     domain.RateLimited: Row(  # Woo answers 400, not 429

@@ -10,9 +10,8 @@ Anything not found answers a small HTML 404 page, never Django's debug page.
 
 from __future__ import annotations
 
-import hmac
-
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from checkout_hub.models import Order, Payment, Product
-from checkout_hub.services import checkout, payments
+from checkout_hub.services import checkout, orders, payments
 from checkout_hub.services.errors import (
     DomainError,
     InvalidAddress,
@@ -58,17 +57,11 @@ def gateway_title(order: Order) -> str:
 
 
 def _order(order_id: int, key: str) -> Order | None:
-    """The order `order_id` if `key` is its order key. A wrong key reads exactly like an
-    unknown order: the pages must not confirm order ids."""
-    order = (
-        Order.objects.exclude(status=Order.Status.CHECKOUT_DRAFT)
-        .prefetch_related("items", "meta")
-        .filter(pk=order_id)
-        .first()
-    )
-    key = key.strip()
-    if order is None or not key or not hmac.compare_digest(order.order_key.encode(), key.encode()):
-        return None
+    """The order `order_id` if `key` is its order key (a wrong key reads like an unknown
+    order: the pages must not confirm order ids)."""
+    order = orders.by_key(order_id, key)
+    if order is not None:
+        prefetch_related_objects([order], "items", "meta")
     return order
 
 

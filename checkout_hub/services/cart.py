@@ -376,6 +376,14 @@ def drop_invalid_coupons(cart: Cart, totals: pricing.CartTotals) -> list[str]:
     return dropped
 
 
+def loaded_totals(cart: Cart) -> pricing.CartTotals:
+    """The totals of a cart as it is loaded for its buyer: coupons that stopped applying are
+    dropped first (and stay listed in `coupon_errors`), as WooCommerce does on cart load."""
+    totals = pricing.calculate(cart, [] if cart.pk is None else None)
+    drop_invalid_coupons(cart, totals)
+    return totals
+
+
 def remove_coupon(cart: Cart, code: str) -> None:
     code = Coupon.normalise_code(code)
     if code not in cart.coupon_codes:

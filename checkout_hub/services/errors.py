@@ -213,6 +213,20 @@ class InvalidOrderKey(DomainError):
     default_message = "Invalid order ID or key provided."
 
 
+class OrderOwnedByAnother(DomainError):
+    """A logged-in customer's order asked for by someone else. facts: order"""
+
+    code = "order_owned_by_another"
+    default_message = "This order belongs to a different customer."
+
+
+class InvalidBillingEmail(DomainError):
+    """A guest order asked for with a billing email that is not the order's. facts: order"""
+
+    code = "invalid_billing_email"
+    default_message = "Invalid billing email provided."
+
+
 class OrderNotPayable(DomainError):
     """facts: order"""
 

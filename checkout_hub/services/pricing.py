@@ -242,6 +242,11 @@ def matching_tax_rates(rates: list[TaxRate], country: str, state: str, tax_class
     return [rate for _, (_, rate) in sorted(best.items())]
 
 
+def ships(products) -> bool:
+    """Whether buying `products` needs shipping: shipping is on and one of them is physical."""
+    return settings.HUB_SHIPPING_ENABLED and any(p.needs_shipping for p in products)
+
+
 def tax_location(cart: Cart, needs_shipping: bool) -> tuple[str, str]:
     """WooCommerce taxes by the shipping address, else the billing address."""
     for address in (cart.shipping_address if needs_shipping else None, cart.billing_address):
@@ -324,9 +329,7 @@ def calculate(cart: Cart, items: list[CartItem] | None = None) -> CartTotals:
     for line in lines:
         line.total = line.subtotal - line.discount
 
-    needs_shipping = settings.HUB_SHIPPING_ENABLED and any(
-        line.product.needs_shipping for line in lines
-    )
+    needs_shipping = ships(line.product for line in lines)
     rates = list(TaxRate.objects.all()) if lines else []
     country, state = tax_location(cart, needs_shipping)
     tax_lines: dict[int, TaxLine] = {}

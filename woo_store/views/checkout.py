@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from checkout_hub.api import RateLimit
 from checkout_hub.models import Order, Vendor
 from checkout_hub.services import cart as cart_service
-from checkout_hub.services import checkout, payments, pricing
+from checkout_hub.services import checkout, orders, payments, pricing
 from checkout_hub.services.errors import (
     EmptyCart,
     PaymentDeclined,
@@ -28,7 +28,6 @@ from ..serializers import checkout as wire
 from ..serializers.cart import cart_payload
 from ..serializers.requests import CheckoutRequest, CheckoutUpdateRequest, OrderPayRequest
 from .base import WooSessionView
-from .orders import authorize, find_order
 
 HTTP_FOR_PAYMENT_STATUS = {"success": 200, "pending": 202, "failure": 400, "error": 500}
 CALC_TOTALS = OpenApiParameter(
@@ -205,8 +204,8 @@ class OrderPayView(CheckoutRoute):
     )
     def post(self, request, id):
         data = self.validated(OrderPayRequest)
-        order = find_order(id)
-        authorize(order, request.user, data["key"].strip(), data["billing_email"].strip())
+        order = orders.find(id)
+        orders.authorize(order, request.user, data["key"], data["billing_email"].strip())
         try:
             result = checkout.pay_for_order(
                 order,

@@ -12,17 +12,14 @@ The route is a plain WooView: no session, so no Nonce or Cart-Token headers.
 
 from __future__ import annotations
 
-import hmac
-
 from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from checkout_hub.models import Order, OrderItem, normalise_email
-from checkout_hub.services.errors import InvalidOrderKey, OrderNotFound
+from checkout_hub.models import OrderItem
+from checkout_hub.services import orders
 
-from ..errors import WooError
 from ..serializers.orders import OrderSerializer
 from .base import WooView
 
@@ -34,40 +31,6 @@ def items_prefetch() -> Prefetch:
         "product__images", "product__parent__images"
     )
     return Prefetch("items", queryset=items)
-
-
-def find_order(order_id: str) -> Order:
-    """The order, or OrderNotFound; a checkout-draft is not an order yet."""
-    # \d+ in the route: an id too long for the database cannot exist.
-    order = None
-    if len(order_id) <= 18:
-        order = (
-            Order.objects.select_related("customer")
-            .exclude(status=Order.Status.CHECKOUT_DRAFT)
-            .filter(pk=int(order_id))
-            .first()
-        )
-    if order is None:
-        raise OrderNotFound(order_id=order_id)
-    return order
-
-
-def authorize(order: Order, user, key: str, billing_email: str) -> None:
-    """Raise the error WooCommerce's OrderAuthorizationTrait would for this request."""
-    owner_id = order.customer.user_id if order.customer_id and order.customer else None
-    if owner_id:
-        if not (user and user.is_authenticated and user.pk == owner_id):
-            raise WooError(
-                "woocommerce_rest_invalid_user", "This order belongs to a different customer.", 403
-            )
-        return
-    # hash_equals in WooCommerce: a constant-time comparison.
-    if not key or not hmac.compare_digest(order.order_key.encode(), key.encode()):
-        raise InvalidOrderKey(order=order)
-    if not billing_email or normalise_email(billing_email) != normalise_email(order.billing_email):
-        raise WooError(
-            "woocommerce_rest_invalid_billing_email", "Invalid billing email provided.", 401
-        )
 
 
 class OrderView(WooView):
@@ -87,10 +50,10 @@ class OrderView(WooView):
         responses=OrderSerializer,
     )
     def get(self, request, id):
-        order = find_order(id)
+        order = orders.find(id)
         params = self.params()
         # WordPress's sanitize_text_field trims what the client sends.
-        authorize(
+        orders.authorize(
             order,
             request.user,
             str(params.get("key") or "").strip(),
