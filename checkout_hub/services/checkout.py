@@ -86,6 +86,8 @@ def place_order(
     call the vendor makes itself): addresses may still be incomplete and no payment method is
     needed yet, as for an order created through WooCommerce's wc_create_order()."""
     ensure_open(user)
+    if cart.pk is None:  # a session that never wrote its cart has nothing to buy
+        raise EmptyCart()
     order, needs_payment = _create_order(
         cart.pk,
         payment_method=payment_method,
@@ -383,6 +385,25 @@ def write_order(
         ]
     )
     return order
+
+
+def refresh_draft_order(cart: Cart, *, source: str, user=None) -> None:
+    """After a cart write: re-sync the cart's checkout-draft order, if it has one."""
+    draft = cart.draft_order
+    if draft is not None and draft.status == Order.Status.CHECKOUT_DRAFT:
+        sync_draft_order(cart, source=source, user=user)
+
+
+def current_order(cart: Cart, *, source: str, user=None) -> Order | None:
+    """The order a buyer's checkout is working on: a pending or failed order of the cart as it
+    is (a payment to retry); otherwise the checkout-draft, created or refreshed from a
+    non-empty cart; None for an empty or unsaved cart."""
+    draft = cart.draft_order
+    if draft is not None and draft.status in (Order.Status.PENDING, Order.Status.FAILED):
+        return draft
+    if cart.pk is None or not list(cart.items.all()):
+        return None
+    return sync_draft_order(cart, source=source, user=user)
 
 
 @transaction.atomic

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
+from checkout_hub.services import cart as cart_service
 from woo_store import session as store_session
-from woo_store.serializers.cart import loaded_cart_payload
+from woo_store.serializers.cart import cart_payload
 
 from .. import auth, envelope, schema
 from .base import HwpView
@@ -98,7 +99,8 @@ class StoreCartView(HwpView):
     )
     def get(self, request):
         current = store_session.resolve(request)
-        data = loaded_cart_payload(current.cart, self.get_serializer_context())
+        totals = cart_service.loaded_totals(current.cart)
+        data = cart_payload(current.cart, self.get_serializer_context(), totals)
         headers = store_session.session_headers(current)
         tokens = {"cartToken": headers["Cart-Token"], "nonce": headers["Nonce"]}
         return envelope.ok(

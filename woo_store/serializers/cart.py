@@ -379,14 +379,6 @@ def cart_payload(cart: Cart, context: dict, totals: pricing.CartTotals | None = 
     return CartSerializer(cart_state(cart, context, totals), context=context).data
 
 
-def loaded_cart_payload(cart: Cart, context: dict) -> dict:
-    """The cart as GET /cart answers it: coupons that stopped applying are dropped first (and
-    reported in `errors`), as WooCommerce does when it loads a cart."""
-    totals = pricing.calculate(cart, [] if cart.pk is None else None)
-    cart_service.drop_invalid_coupons(cart, totals)
-    return cart_payload(cart, context, totals)
-
-
 def item_payload(cart: Cart, key: str, context: dict) -> dict:
     """One line of the cart as the items routes answer it."""
     totals = pricing.calculate(cart)

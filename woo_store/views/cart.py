@@ -8,7 +8,7 @@ from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from checkout_hub.models import Order, Vendor
+from checkout_hub.models import Vendor
 from checkout_hub.services import cart as cart_service
 from checkout_hub.services import checkout, pricing
 from checkout_hub.services.errors import CartItemNotFound, CouponNotApplied
@@ -20,7 +20,6 @@ from ..serializers.cart import (
     CartItemSerializer,
     CartSerializer,
     cart_payload,
-    loaded_cart_payload,
 )
 from ..serializers.requests import (
     AddItemRequest,
@@ -52,9 +51,7 @@ class CartRoute(WooSessionView):
 
     def after_write(self, cart) -> None:
         # Cart writes re-sync the session's checkout-draft order (WooCommerce does the same).
-        draft = cart.draft_order
-        if draft is not None and draft.status == Order.Status.CHECKOUT_DRAFT:
-            checkout.sync_draft_order(cart, source=Vendor.WOO_STORE, user=self.request.user)
+        checkout.refresh_draft_order(cart, source=Vendor.WOO_STORE, user=self.request.user)
 
     def add(self, data: dict):
         if data["quantity"] <= 0:
@@ -80,7 +77,9 @@ class CartView(CartRoute):
 
     @extend_schema(responses=CartSerializer)
     def get(self, request):
-        return Response(loaded_cart_payload(self.session.cart, self.get_serializer_context()))
+        cart = self.session.cart
+        totals = cart_service.loaded_totals(cart)
+        return Response(cart_payload(cart, self.get_serializer_context(), totals))
 
 
 class AddItemView(CartRoute):
@@ -169,9 +168,7 @@ class UpdateCustomerView(CartRoute):
         billing = data.get("billing_address")
         shipping = data.get("shipping_address")
         cart = self.writable_cart()
-        needs_shipping = settings.HUB_SHIPPING_ENABLED and any(
-            item.product.needs_shipping for item in cart.items.all()
-        )
+        needs_shipping = pricing.ships(item.product for item in cart.items.all())
         cart_service.update_customer(cart, billing=billing, shipping=shipping)
         if shipping is None and billing is not None and not needs_shipping:
             # No shipping needed and none sent: WooCommerce copies billing into shipping

@@ -14,7 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from checkout_hub.api import RateLimit
-from checkout_hub.models import Order, Vendor
+from checkout_hub.models import Vendor
 from checkout_hub.services import cart as cart_service
 from checkout_hub.services import checkout, orders, payments, pricing
 from checkout_hub.services.errors import (
@@ -98,18 +98,8 @@ class CheckoutView(CheckoutRoute):
             return CHECKOUT_RATE_LIMIT
         return super().rate_limit(request)
 
-    def current_order(self, cart) -> Order | None:
-        """The session's order: a pending or failed one is returned as it is; otherwise the
-        checkout-draft is created or refreshed from a non-empty cart."""
-        draft = cart.draft_order
-        if draft is not None and draft.status in (Order.Status.PENDING, Order.Status.FAILED):
-            return draft
-        if cart.pk is None or not list(cart.items.all()):
-            return None
-        return checkout.sync_draft_order(cart, source=Vendor.WOO_STORE, user=self.request.user)
-
     def state(self, cart, result, cart_data=None) -> wire.CheckoutState:
-        order = self.current_order(cart)
+        order = checkout.current_order(cart, source=Vendor.WOO_STORE, user=self.request.user)
         if order is None:
             return wire.for_session(cart, self.session.user_id, cart_data)
         return wire.for_order(order, result, cart_data)
@@ -169,8 +159,6 @@ class CheckoutView(CheckoutRoute):
     def post(self, request):
         data = self.validated(CheckoutRequest)
         cart = self.session.cart
-        if cart.pk is None:
-            raise EmptyCart()
         expected = data.get("expected_total")
         try:
             result = checkout.place_order(
