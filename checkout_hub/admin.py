@@ -14,12 +14,14 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.html import format_html
 
 from checkout_hub.models import (
     Cart,
     CartItem,
     Category,
+    CheckoutSession,
     Coupon,
     Customer,
     CustomerAddress,
@@ -36,7 +38,7 @@ from checkout_hub.models import (
     ShippingZone,
     TaxRate,
 )
-from checkout_hub.services import errors, money, payments, scenarios
+from checkout_hub.services import checkout_sessions, errors, money, payments, scenarios
 from checkout_hub.services.payments import stripe_gateway
 
 admin.site.site_header = "Checkout Hub"
@@ -691,6 +693,119 @@ class PaymentAdmin(HubModelAdmin):
         stripe = obj.gateway == stripe_gateway.StripeGateway.id
         url = stripe_gateway.dashboard_url(obj.reference) if stripe else None
         return format_html('<a href="{}">{}</a>', url, obj.reference) if url else obj.reference
+
+
+# --- checkout sessions ---
+def admin_link(obj) -> str:
+    """A link to `obj`'s admin change page, or "—" for None."""
+    if obj is None:
+        return "—"
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, obj)
+
+
+@admin.register(CheckoutSession)
+class CheckoutSessionAdmin(HubModelAdmin):
+    """Hosted checkout sessions. Their content is locked at creation, so the change page is
+    read-only; the status moves only through the actions, which go through the service's
+    transition table (refusals shown as error messages)."""
+
+    list_display = [
+        "public_id",
+        "vendor",
+        "status",
+        "total_display",
+        "buyer_email",
+        "expires_at",
+        "order_link",
+        "created_at",
+    ]
+    list_filter = ["vendor", "status", "expires_at", "created_at"]
+    list_select_related = ["order"]
+    search_fields = ["=public_id", "=order__number"]
+    date_hierarchy = "created_at"
+    actions = ["expire_sessions", "cancel_sessions"]
+    readonly_fields = [
+        "public_id",
+        "vendor",
+        "status",
+        "expires_at",
+        "total_display",
+        "buyer_email",
+        "success_url",
+        "cancel_url",
+        "cart_link",
+        "order_link",
+        "snapshot_pretty",
+        "metadata_pretty",
+        "created_at",
+        "updated_at",
+        "completed_at",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("public_id", "vendor"),
+                    ("status", "expires_at"),
+                    ("total_display", "buyer_email"),
+                    ("cart_link", "order_link"),
+                ]
+            },
+        ),
+        ("Redirects", {"fields": ["success_url", "cancel_url"]}),
+        ("Locked snapshot", {"fields": ["snapshot_pretty"]}),
+        ("Metadata", {"fields": ["metadata_pretty"]}),
+        ("Dates", {"fields": ["created_at", "updated_at", "completed_at"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # sessions are made through a vendor's API, with their snapshot
+
+    def has_change_permission(self, request, obj=None):
+        # No change form for a session (it is locked), but the changelist actions, which
+        # ask for change permission with no object, stay available.
+        return obj is None and super().has_change_permission(request)
+
+    @admin.display(description="Total")
+    def total_display(self, obj):
+        if not obj.currency:
+            return "—"
+        return money.format_price(obj.total, obj.currency)
+
+    @admin.display(description="Buyer email")
+    def buyer_email(self, obj):
+        return obj.buyer_email or "—"
+
+    @admin.display(description="Order", ordering="order")
+    def order_link(self, obj):
+        return admin_link(obj.order)
+
+    @admin.display(description="Cart")
+    def cart_link(self, obj):
+        return admin_link(obj.cart)
+
+    snapshot_pretty = pretty_field("snapshot", "Snapshot")
+    metadata_pretty = pretty_field("metadata", "Metadata")
+
+    def _move(self, request, queryset, move, done: str):
+        for session in queryset:
+            try:
+                move(session)
+            except errors.InvalidStatusTransition as exc:
+                self.message_user(request, f"Session {session}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"Session {session}: {done}.", messages.SUCCESS)
+
+    @admin.action(description="Expire selected sessions now", permissions=["change"])
+    def expire_sessions(self, request, queryset):
+        self._move(request, queryset, checkout_sessions.expire, "expired")
+
+    @admin.action(description="Cancel selected sessions", permissions=["change"])
+    def cancel_sessions(self, request, queryset):
+        self._move(request, queryset, checkout_sessions.cancel, "cancelled")
 
 
 # --- the hub's own records ---
