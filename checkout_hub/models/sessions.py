@@ -6,9 +6,9 @@ an order. The session locks what the buyer is offered at creation time: lines, u
 currency, totals, buyer email and billing detail sit in `snapshot`, so later catalogue or
 price changes never alter an open session (Pancake's "session locks").
 
-Statuses move only through `checkout_hub.services.checkout_sessions.transition()`; expiry is
-by the hub's clock (`expires_at`), applied lazily when a session is read and in bulk by
-`hub_cleanup`.
+Statuses move only through `checkout_hub.services.checkout_sessions`: `transition()` checks
+its table; expiry by the hub's clock (`expires_at`) is applied lazily when a session is read
+and in bulk by `hub_cleanup`, each as a conditional UPDATE of sessions still open.
 """
 
 import datetime as dt
