@@ -14,12 +14,14 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.html import format_html
 
 from checkout_hub.models import (
     Cart,
     CartItem,
     Category,
+    CheckoutSession,
     Coupon,
     Customer,
     CustomerAddress,
@@ -36,7 +38,14 @@ from checkout_hub.models import (
     ShippingZone,
     TaxRate,
 )
-from checkout_hub.services import errors, money, payments, scenarios
+from checkout_hub.services import (
+    checkout_sessions,
+    errors,
+    money,
+    payments,
+    scenarios,
+    statuses,
+)
 from checkout_hub.services.payments import stripe_gateway
 
 admin.site.site_header = "Checkout Hub"
@@ -497,6 +506,7 @@ class OrderItemInline(HubTabularInline):
 
 class PaymentInline(HubTabularInline):
     model = Payment
+    readonly_fields = ["status"]  # set by the gateway's outcome, never by hand
     fields = [
         "gateway",
         "amount",
@@ -516,8 +526,65 @@ class OrderMetaInline(HubTabularInline):
     verbose_name_plural = "order meta (attribution, vendor extras)"
 
 
+# Statuses staff may move an order to by hand. Not "refunded": money goes back only through
+# the refund action (the gateway refunds, then the order moves); not "checkout-draft", which
+# only checkout writes.
+MANUAL_ORDER_STATUSES = [
+    Order.Status.PENDING,
+    Order.Status.PROCESSING,
+    Order.Status.ON_HOLD,
+    Order.Status.COMPLETED,
+    Order.Status.CANCELLED,
+    Order.Status.FAILED,
+]
+
+
+def move_order(order: Order, new: str) -> Order:
+    """`statuses.transition()` as staff use it: moving an unpaid order to processing or
+    completed confirms its payment (a bacs or cheque order whose money arrived), as
+    WooCommerce sets the paid date when an order reaches a paid status."""
+    paid = new in statuses.PAID_STATUSES and not order.is_paid
+    return statuses.transition(order, new, paid=paid)
+
+
+class OrderAdminForm(forms.ModelForm):
+    """The order form without a writable status: `move_to` offers only the statuses the
+    transition table allows from the current one, and saving moves the order through
+    `statuses.transition()` (stock and coupon uses released on cancel or failure)."""
+
+    move_to = forms.ChoiceField(
+        required=False,
+        label="Change status to",
+        help_text="Only the statuses the order may move to from its current one.",
+    )
+
+    class Meta:
+        model = Order
+        fields = []  # OrderAdmin passes the fields of its fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.status if self.instance.pk else None
+        allowed = statuses.ORDER_TRANSITIONS.get(current, set())
+        self.fields["move_to"].choices = [("", "— keep the current status —")] + [
+            (status.value, status.label) for status in MANUAL_ORDER_STATUSES if status in allowed
+        ]
+
+
+def order_status_action(new: str):
+    """An admin action moving the selected orders to `new` through the transition table."""
+
+    def action(modeladmin, request, queryset):
+        modeladmin.move_orders(request, queryset, new)
+
+    action.__name__ = f"mark_{new.replace('-', '_')}"
+    label = Order.Status(new).label
+    return admin.action(description=f"Change status to {label}", permissions=["change"])(action)
+
+
 @admin.register(Order)
 class OrderAdmin(HubModelAdmin):
+    form = OrderAdminForm
     list_display = [
         "number_display",
         "status",
@@ -532,9 +599,21 @@ class OrderAdmin(HubModelAdmin):
     # Numbers and keys match exactly: a partial "1" would match half the random order keys.
     search_fields = ["=number", "=order_key", "billing_email"]
     raw_id_fields = ["customer", "cart"]
-    readonly_fields = ["updated_at", "totals_summary"]
+    # Status, payment status and the holds flags move only with their side effects: through
+    # `move_to` / the status actions (statuses.transition) and the payment services.
+    readonly_fields = [
+        "status",
+        "payment_status",
+        "stock_reduced",
+        "coupon_usage_counted",
+        "updated_at",
+        "totals_summary",
+    ]
     inlines = [OrderItemInline, PaymentInline, OrderMetaInline]
-    actions = ["refund_in_full"]
+    actions = [
+        *(order_status_action(status) for status in MANUAL_ORDER_STATUSES),
+        "refund_in_full",
+    ]
     fieldsets = [
         (
             None,
@@ -542,6 +621,7 @@ class OrderAdmin(HubModelAdmin):
                 "fields": [
                     ("number", "order_key"),
                     ("status", "payment_status"),
+                    "move_to",
                     ("source", "currency"),
                 ]
             },
@@ -585,10 +665,39 @@ class OrderAdmin(HubModelAdmin):
         ),
         (
             "Cart and stock",
-            {"fields": ["cart", "cart_hash", "stock_reduced", "additional_fields"]},
+            {
+                "fields": [
+                    "cart",
+                    "cart_hash",
+                    ("stock_reduced", "coupon_usage_counted"),
+                    "additional_fields",
+                ]
+            },
         ),
         ("Dates", {"fields": ["created_at", "updated_at", "paid_at", "completed_at"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        new = form.cleaned_data.get("move_to")
+        if new and new != obj.status:
+            try:
+                move_order(obj, new)
+            except errors.InvalidStatusTransition as exc:
+                # The form offered only allowed moves: a refusal here is a bug, shown, not a 500.
+                self.message_user(request, f"Order {obj}: {exc.message}", messages.ERROR)
+
+    def move_orders(self, request, queryset, new: str):
+        for order in queryset:
+            if order.status == new:
+                self.message_user(request, f"Order {order} is already {new}.", messages.INFO)
+                continue
+            try:
+                move_order(order, new)
+            except errors.InvalidStatusTransition as exc:
+                self.message_user(request, f"Order {order}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"Order {order}: now {new}.", messages.SUCCESS)
 
     @admin.action(description="Refund in full through the payment gateway")
     def refund_in_full(self, request, queryset):
@@ -674,7 +783,9 @@ class PaymentAdmin(HubModelAdmin):
     list_select_related = ["order"]
     search_fields = ["reference", "=order__number"]
     raw_id_fields = ["order"]
-    readonly_fields = ["updated_at", "reference_link"]
+    # The status is the gateway's outcome (payments services); editing it here would disagree
+    # with the order's and the gateway's records.
+    readonly_fields = ["status", "updated_at", "reference_link"]
     fieldsets = [
         (None, {"fields": ["order", "gateway", "status", "reference", "reference_link"]}),
         ("Amount", {"fields": [("amount", "amount_refunded", "currency")]}),
@@ -691,6 +802,119 @@ class PaymentAdmin(HubModelAdmin):
         stripe = obj.gateway == stripe_gateway.StripeGateway.id
         url = stripe_gateway.dashboard_url(obj.reference) if stripe else None
         return format_html('<a href="{}">{}</a>', url, obj.reference) if url else obj.reference
+
+
+# --- checkout sessions ---
+def admin_link(obj) -> str:
+    """A link to `obj`'s admin change page, or "—" for None."""
+    if obj is None:
+        return "—"
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, obj)
+
+
+@admin.register(CheckoutSession)
+class CheckoutSessionAdmin(HubModelAdmin):
+    """Hosted checkout sessions. Their content is locked at creation, so the change page is
+    read-only; the status moves only through the actions, which go through the service's
+    transition table (refusals shown as error messages)."""
+
+    list_display = [
+        "public_id",
+        "vendor",
+        "status",
+        "total_display",
+        "buyer_email",
+        "expires_at",
+        "order_link",
+        "created_at",
+    ]
+    list_filter = ["vendor", "status", "expires_at", "created_at"]
+    list_select_related = ["order"]
+    search_fields = ["=public_id", "=order__number"]
+    date_hierarchy = "created_at"
+    actions = ["expire_sessions", "cancel_sessions"]
+    readonly_fields = [
+        "public_id",
+        "vendor",
+        "status",
+        "expires_at",
+        "total_display",
+        "buyer_email",
+        "success_url",
+        "cancel_url",
+        "cart_link",
+        "order_link",
+        "snapshot_pretty",
+        "metadata_pretty",
+        "created_at",
+        "updated_at",
+        "completed_at",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("public_id", "vendor"),
+                    ("status", "expires_at"),
+                    ("total_display", "buyer_email"),
+                    ("cart_link", "order_link"),
+                ]
+            },
+        ),
+        ("Redirects", {"fields": ["success_url", "cancel_url"]}),
+        ("Locked snapshot", {"fields": ["snapshot_pretty"]}),
+        ("Metadata", {"fields": ["metadata_pretty"]}),
+        ("Dates", {"fields": ["created_at", "updated_at", "completed_at"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # sessions are made through a vendor's API, with their snapshot
+
+    def has_change_permission(self, request, obj=None):
+        # No change form for a session (it is locked), but the changelist actions, which
+        # ask for change permission with no object, stay available.
+        return obj is None and super().has_change_permission(request)
+
+    @admin.display(description="Total")
+    def total_display(self, obj):
+        if not obj.currency:
+            return "—"
+        return money.format_price(obj.total, obj.currency)
+
+    @admin.display(description="Buyer email")
+    def buyer_email(self, obj):
+        return obj.buyer_email or "—"
+
+    @admin.display(description="Order", ordering="order")
+    def order_link(self, obj):
+        return admin_link(obj.order)
+
+    @admin.display(description="Cart")
+    def cart_link(self, obj):
+        return admin_link(obj.cart)
+
+    snapshot_pretty = pretty_field("snapshot", "Snapshot")
+    metadata_pretty = pretty_field("metadata", "Metadata")
+
+    def _move(self, request, queryset, move, done: str):
+        for session in queryset:
+            try:
+                move(session)
+            except errors.InvalidStatusTransition as exc:
+                self.message_user(request, f"Session {session}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"Session {session}: {done}.", messages.SUCCESS)
+
+    @admin.action(description="Expire selected sessions now", permissions=["change"])
+    def expire_sessions(self, request, queryset):
+        self._move(request, queryset, checkout_sessions.expire, "expired")
+
+    @admin.action(description="Cancel selected sessions", permissions=["change"])
+    def cancel_sessions(self, request, queryset):
+        self._move(request, queryset, checkout_sessions.cancel, "cancelled")
 
 
 # --- the hub's own records ---

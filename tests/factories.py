@@ -184,3 +184,41 @@ US_ADDRESS = {
     "email": "peter@example.com",
     "phone": "555-2368",
 }
+
+
+class CheckoutSessionFactory(factory.django.DjangoModelFactory):
+    """An open Pancake session with a one-line snapshot, expiring by the model's default (45
+    minutes by the hub's clock). Tests of the rules build theirs with checkout_sessions.create().
+    """
+
+    class Meta:
+        model = "checkout_hub.CheckoutSession"  # by name: the imports above are shared ground
+
+    vendor = "pancake"
+    success_url = "https://example.com/thank-you"
+    snapshot = factory.LazyFunction(
+        lambda: {
+            "currency": "USD",
+            "lines": [
+                {
+                    "product_id": 1,
+                    "parent_id": None,
+                    "name": "Ecto-1 model",
+                    "sku": "",
+                    "unit_price": 2900,
+                    "quantity": 1,
+                    "subtotal": 2900,
+                    "discount": 0,
+                    "total": 2900,
+                    "tax": 0,
+                }
+            ],
+            "coupons": [],
+            "shipping": None,
+            "totals": {"subtotal": 2900, "discount": 0, "shipping": 0, "tax": 0, "total": 2900},
+            "buyer_email": "customer@example.com",
+            "billing_detail": {"country": "US", "isBusiness": False, "state": "NY"},
+            "data": {"darkMode": True},
+        }
+    )
+    metadata = factory.LazyFunction(lambda: {"campaign": "spring"})

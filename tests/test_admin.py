@@ -17,6 +17,7 @@ from checkout_hub.models import (
     Cart,
     CartItem,
     Category,
+    CheckoutSession,
     Coupon,
     Customer,
     CustomerAddress,
@@ -40,6 +41,7 @@ from tests.factories import (
     CartFactory,
     CartItemFactory,
     CategoryFactory,
+    CheckoutSessionFactory,
     CouponFactory,
     CustomerFactory,
     OrderFactory,
@@ -104,6 +106,10 @@ def build_order_meta():
     return OrderMeta.objects.create(
         order=OrderFactory(), key="_wc_order_attribution_utm_source", value="newsletter"
     )
+
+
+def build_checkout_session():
+    return CheckoutSessionFactory(cart=build_cart(), order=build_order())
 
 
 def build_shipping_zone():
@@ -179,6 +185,7 @@ BUILDERS = {
     Cart: build_cart,
     CartItem: CartItemFactory,
     Category: CategoryFactory,
+    CheckoutSession: build_checkout_session,
     Coupon: CouponFactory,
     Customer: build_customer,
     IdempotencyRecord: build_idempotency_record,

@@ -5,6 +5,7 @@ from .catalog import Category, Product, ProductImage
 from .customers import ADDRESS_FIELDS, Customer, CustomerAddress, normalise_email
 from .hub import IdempotencyRecord, RequestLog, ScenarioRule
 from .orders import Order, OrderItem, OrderMeta, Payment
+from .sessions import CheckoutSession
 from .store import Coupon, ShippingMethod, ShippingZone, TaxRate
 from .vendors import Vendor
 
@@ -13,6 +14,7 @@ __all__ = [
     "Cart",
     "CartItem",
     "Category",
+    "CheckoutSession",
     "Coupon",
     "Customer",
     "CustomerAddress",

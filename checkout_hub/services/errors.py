@@ -274,3 +274,44 @@ class UnknownScenario(DomainError):
     """facts: name, valid (the known scenario names)"""
 
     code = "unknown_scenario"
+
+
+# --- checkout sessions (checkout_hub.services.checkout_sessions) ---
+class CheckoutSessionUnavailable(DomainError):
+    """A checkout session cannot be used (any of the reasons below); a vendor that answers
+    them all alike (Pancake: 404 "session not found/expired") maps this one class.
+    facts: session_id, and session when one was found."""
+
+    code = "checkout_session_unavailable"
+    default_message = "This checkout session cannot be used."
+
+
+class CheckoutSessionNotFound(CheckoutSessionUnavailable):
+    """Raised by `checkout_sessions.get_open()` when no session has the id asked for."""
+
+    code = "checkout_session_not_found"
+    default_message = "Checkout session not found."
+
+
+class CheckoutSessionExpired(CheckoutSessionUnavailable):
+    """Raised by `checkout_sessions.get_open()` for a session past its `expires_at` by the
+    hub's clock (it is marked expired on the way) or already expired."""
+
+    code = "checkout_session_expired"
+    default_message = "This checkout session has expired."
+
+
+class CheckoutSessionCompleted(CheckoutSessionUnavailable):
+    """Raised by `checkout_sessions.get_open()` for a session that already produced its paid
+    order. facts: order (that order, for a vendor that redirects to its success page)."""
+
+    code = "checkout_session_completed"
+    default_message = "This checkout session has already been completed."
+
+
+class CheckoutSessionCancelled(CheckoutSessionUnavailable):
+    """Raised by `checkout_sessions.get_open()` for a session cancelled by the merchant, the
+    buyer or admin."""
+
+    code = "checkout_session_cancelled"
+    default_message = "This checkout session has been cancelled."

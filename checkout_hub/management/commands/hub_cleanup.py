@@ -1,19 +1,27 @@
 """Delete what has outlived its use: expired carts that never became an order, journal rows
-past the retention cap, and expired idempotency keys. Safe to run from cron at any interval."""
+past the retention cap, and expired idempotency keys; mark overdue checkout sessions expired
+and delete old ones that never made an order. Safe to run from cron at any interval."""
 
 from django.core.management.base import BaseCommand
 
 from checkout_hub.models import Cart
-from checkout_hub.services import idempotency, journal
+from checkout_hub.services import checkout_sessions, idempotency, journal
 
 
 class Command(BaseCommand):
-    help = "Delete expired never-ordered carts and idempotency keys; prune the journal to its cap."
+    help = (
+        "Delete expired never-ordered carts and idempotency keys; prune the journal to its cap; "
+        "expire overdue checkout sessions and delete old never-ordered ones."
+    )
 
     def handle(self, *args, **options):
         carts, _ = Cart.objects.expired().filter(completed=False, orders__isnull=True).delete()
         rows = journal.prune()
         keys = idempotency.prune()
+        # Expiry first: a session that just ran out is kept (for admin) until its retention ends.
+        expired = checkout_sessions.expire_overdue()
+        pruned = checkout_sessions.prune()
         self.stdout.write(
-            f"Deleted {carts} expired cart rows, {rows} journal rows and {keys} idempotency keys."
+            f"Deleted {carts} expired cart rows, {rows} journal rows and {keys} idempotency keys. "
+            f"Expired {expired} checkout sessions; deleted {pruned} old ones."
         )
