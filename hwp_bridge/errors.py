@@ -303,6 +303,8 @@ ROWS: dict[type[Exception], Row] = {
     domain.InvalidStatusTransition: _checkout(),
     domain.RefundNotPossible: _checkout(),
     domain.OrderNotFound: Row(NOT_FOUND, 404),
+    # The bridge's checkout session is a WooCommerce order, never a CheckoutSession row.
+    domain.CheckoutSessionUnavailable: Row(NOT_FOUND, 404),
     domain.InvalidOrderKey: Row(FORBIDDEN, 403),
     domain.OrderOwnedByAnother: Row(FORBIDDEN, 403),
     domain.InvalidBillingEmail: Row(FORBIDDEN, 403),

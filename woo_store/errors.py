@@ -297,6 +297,9 @@ ROWS: dict[type[Exception], Row] = {
     # The Store API takes no Idempotency-Key; the hub's own code, in Woo's naming, should a
     # shared service raise it.
     IdempotencyConflict: Row("woocommerce_rest_idempotency_conflict", 409),
+    # The Store API's checkout is the cart itself (no session object); should a shared service
+    # meet an unusable checkout session, the hub's own code in Woo's naming.
+    domain.CheckoutSessionUnavailable: Row("woocommerce_rest_checkout_session_invalid", 404),
 }
 
 TABLE = ErrorTable(ROWS, fallback=ROWS[domain.ServerError])
