@@ -1,22 +1,17 @@
-"""The HWP bridge's checkout, on the hub's services: the request's items become a cart, the
-cart a pending WooCommerce order (with its attribution meta), and for `token_handoff` the
-order is paid through the Stripe gateway.
+"""The HWP bridge's checkout, on the hub's services: the request's items become a pending
+WooCommerce order (`checkout.place_order_from_items`, with the attribution meta), and for
+`token_handoff` the order is paid through the Stripe gateway.
 
-Domain errors pass through untouched except for the facts the bridge adds so its error table
-can point at the request field that caused them (`item_index`, `field`) and say where they
-arose (`step`: "cart" while building the cart, "order" while placing the order).
+Domain errors pass through untouched; the core adds where they arose (`item_index`, `step`),
+and the bridge the request field of a refused coupon (`field`), for its error table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 
-from django.db import transaction
-
-from checkout_hub.models import Coupon, Order, Vendor
+from checkout_hub.models import Order, Vendor
 from checkout_hub.services import attribution, checkout, payments
-from checkout_hub.services import cart as cart_service
 from checkout_hub.services.errors import DomainError, InvalidCoupon
 from checkout_hub.services.payments import PaymentOutcome
 
@@ -30,17 +25,6 @@ META_STRATEGY = "_headlesswp_checkout_strategy"
 META_RETURN_URL = "_headlesswp_return_url"
 META_CANCEL_URL = "_headlesswp_cancel_url"
 META_CORRELATION_ID = "_headlesswp_correlation_id"
-
-
-@contextmanager
-def _about(**facts) -> Iterator[None]:
-    """Add `facts` (where the error arose) to a domain error raised in the block."""
-    try:
-        yield
-    except DomainError as exc:
-        for name, value in facts.items():
-            exc.facts.setdefault(name, value)
-        raise
 
 
 def attribution_params(query: Mapping[str, str]) -> dict[str, str]:
@@ -70,41 +54,30 @@ def order_meta(
     return meta
 
 
-def _apply_coupons(cart, data: dict) -> None:
-    coupons = coupon_fields(data)
-    for path, code in coupons:
-        with _about(field=path, step="cart"):
-            cart_service.apply_coupon(cart, code)
-
-
-@transaction.atomic
 def create_order(data: dict, *, meta: dict, user=None, payment_method: str | None = None) -> Order:
-    """A pending order for the validated checkout-session `data`. Nothing is left behind when
-    it fails: the cart is built and the order placed in one transaction."""
-    cart = cart_service.create_cart(vendor=Vendor.HWP_BRIDGE)
-    for index, item in enumerate(data["items"]):
-        with _about(item_index=index, step="cart"):
-            cart_service.add_item(
-                cart, item["productId"], item["quantity"], variation_id=item.get("variationId")
-            )
-    _apply_coupons(cart, data)
-    # A coupon refused while the order is placed names the field that brought it.
-    fields = {Coupon.normalise_code(code): path for path, code in coupon_fields(data)}
+    """A pending order for the validated checkout-session `data` (the core's items -> order).
+    A refused coupon names the request field that brought it (`field`)."""
+    coupons = coupon_fields(data)
+    items = [
+        checkout.ItemRequest(item["productId"], item["quantity"], item.get("variationId"))
+        for item in data["items"]
+    ]
     try:
-        with _about(step="order"):
-            result = checkout.place_order(
-                cart,
-                pay=False,
-                payment_method=payment_method,
-                billing=data.get("billing"),
-                shipping=data.get("shipping"),
-                customer_note=data.get("notes") or None,
-                meta=meta,
-                source=Vendor.HWP_BRIDGE,
-                user=user,
-            )
-    except InvalidCoupon as exc:
-        exc.facts.setdefault("field", fields.get(exc.facts.get("code")))
+        result = checkout.place_order_from_items(
+            items,
+            vendor=Vendor.HWP_BRIDGE,
+            coupons=[code for _path, code in coupons],
+            user=user,
+            payment_method=payment_method,
+            billing=data.get("billing"),
+            shipping=data.get("shipping"),
+            customer_note=data.get("notes") or None,
+            meta=meta,
+        )
+    except DomainError as exc:
+        index = exc.facts.get("coupon_index")
+        if isinstance(exc, InvalidCoupon) and index is not None:
+            exc.facts.setdefault("field", coupons[index][0])
         raise
     return result.order
 

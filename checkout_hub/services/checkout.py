@@ -10,7 +10,9 @@ stock back and re-opens the cart (`payments.pay`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -54,6 +56,66 @@ REUSABLE_STATUSES = {Order.Status.CHECKOUT_DRAFT, Order.Status.PENDING, Order.St
 class CheckoutResult:
     order: Order
     payment: PaymentOutcome | None  # None when nothing was due
+
+
+@dataclass(frozen=True)
+class ItemRequest:
+    """One line a vendor's request names: a product (or variation) and a quantity."""
+
+    product_id: int
+    quantity: int
+    variation_id: int | None = None
+    variation: dict = field(default_factory=dict)
+
+
+@contextmanager
+def facts_about(**facts) -> Iterator[None]:
+    """Add `facts` (where the error arose) to a domain error raised in the block, so the
+    vendor's table can point at the request field that caused it."""
+    try:
+        yield
+    except DomainError as exc:
+        for name, value in facts.items():
+            exc.facts.setdefault(name, value)
+        raise
+
+
+@transaction.atomic
+def place_order_from_items(
+    items: Sequence[ItemRequest],
+    *,
+    vendor: str,
+    coupons: Sequence[str] = (),
+    user=None,
+    **order: object,
+) -> CheckoutResult:
+    """Build a cart from `items` and `coupons` and place its order (the keyword arguments of
+    `place_order`, `pay=False` by default: a pending order paid later). Nothing is left behind
+    when it fails: the cart is built and the order placed in one transaction.
+
+    A refused item or coupon carries `item_index` / `coupon_index` (its position in the
+    request) and `step` ("cart" while building the cart, "order" while placing the order)."""
+    order.setdefault("pay", False)
+    cart = cart_service.create_cart(vendor=vendor)
+    for index, item in enumerate(items):
+        with facts_about(item_index=index, step="cart"):
+            cart_service.add_item(
+                cart,
+                item.product_id,
+                item.quantity,
+                variation_id=item.variation_id,
+                variation=item.variation or None,
+            )
+    for index, code in enumerate(coupons):
+        with facts_about(coupon_index=index, step="cart"):
+            cart_service.apply_coupon(cart, code)
+    positions = {Coupon.normalise_code(code): index for index, code in enumerate(coupons)}
+    try:
+        with facts_about(step="order"):
+            return place_order(cart, source=vendor, user=user, **order)
+    except InvalidCoupon as exc:  # refused while the order is placed: name the coupon
+        exc.facts.setdefault("coupon_index", positions.get(exc.facts.get("code")))
+        raise
 
 
 def ensure_open(user=None) -> None:
