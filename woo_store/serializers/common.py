@@ -1,100 +1,25 @@
 """Wire pieces every Store API object shares: money, currency fields, addresses, images.
 
-Money is a string of integer minor units ("1800" for 18.00 USD, "0" for nothing). Every money
-object ends with WooCommerce's seven `currency_*` fields (CurrencyFormatter appends them after
-the amounts); the serializer context carries the currency code as `currency`.
+Money is the kit's minor-unit rendering (`checkout_hub.api.money`): strings of integer minor
+units ("1800" for 18.00 USD) followed by WooCommerce's seven `currency_*` fields; the
+serializer context carries the currency code as `currency`.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from checkout_hub.models import ADDRESS_FIELDS, Product
-from checkout_hub.services import money
-from checkout_hub.services.addresses import SHIPPING_FIELDS
-
-CURRENCY_KEYS = (
-    "currency_code",
-    "currency_symbol",
-    "currency_minor_unit",
-    "currency_decimal_separator",
-    "currency_thousand_separator",
-    "currency_prefix",
-    "currency_suffix",
+from checkout_hub.api.money import (  # noqa: F401 - the Store API's money pieces, re-exported
+    CURRENCY_KEYS,
+    RAW_PRECISION,
+    MinorUnits,
+    MoneyObject,
+    currency_fields,
+    raw_amount,
 )
-RAW_PRECISION = 6  # wc_get_rounding_precision()
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class MinorUnits(serializers.Field):
-    """An integer amount as WooCommerce's string of minor units; None stays null."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("read_only", True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, value):
-        return None if value is None else str(int(value))
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class _CurrencyFact(serializers.Field):
-    def __init__(self, attribute: str, **kwargs):
-        self.attribute_name = attribute
-        super().__init__(source="*", read_only=True, **kwargs)
-
-    def to_representation(self, _value):
-        return getattr(money.currency(self.context.get("currency", "")), self.attribute_name)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class _CurrencyDigits(_CurrencyFact):
-    pass
-
-
-class MoneyObject(serializers.Serializer):
-    """A set of amounts followed by the currency fields (and then `trailing` fields)."""
-
-    currency_code = _CurrencyFact("code")
-    currency_symbol = _CurrencyFact("symbol")
-    currency_minor_unit = _CurrencyDigits("minor_unit")
-    currency_decimal_separator = _CurrencyFact("decimal_separator")
-    currency_thousand_separator = _CurrencyFact("thousand_separator")
-    currency_prefix = _CurrencyFact("prefix")
-    currency_suffix = _CurrencyFact("suffix")
-
-    trailing: tuple[str, ...] = ()
-
-    def get_fields(self):
-        fields = super().get_fields()
-        last = set(CURRENCY_KEYS) | set(self.trailing)
-        ordered = {name: f for name, f in fields.items() if name not in last}
-        ordered.update({name: fields[name] for name in CURRENCY_KEYS})
-        ordered.update({name: fields[name] for name in self.trailing})
-        return ordered
-
-
-def currency_fields(code: str) -> dict:
-    cur = money.currency(code)
-    return {
-        "currency_code": cur.code,
-        "currency_symbol": cur.symbol,
-        "currency_minor_unit": cur.minor_unit,
-        "currency_decimal_separator": cur.decimal_separator,
-        "currency_thousand_separator": cur.thousand_separator,
-        "currency_prefix": cur.prefix,
-        "currency_suffix": cur.suffix,
-    }
-
-
-def raw_amount(amount: int | None, code: str) -> str:
-    """An amount at WooCommerce's rounding precision (6): 1800 USD -> "18000000"."""
-    if amount is None:
-        return ""
-    return str(int(amount) * 10 ** (RAW_PRECISION - money.currency(code).minor_unit))
+from checkout_hub.models import ADDRESS_FIELDS, Product
+from checkout_hub.services.addresses import SHIPPING_FIELDS
 
 
 # --- addresses ---
