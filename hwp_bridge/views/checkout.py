@@ -18,6 +18,9 @@ from checkout_hub.api import RateLimit
 from checkout_hub.api.idempotency import IdempotentRequestMixin
 from checkout_hub.services import checkout, idempotency
 from checkout_hub.services.errors import NotAuthenticated
+
+# HWP sits on a WooCommerce site: redirect_to_woo sends the buyer to WooCommerce's order-pay
+# page, which the Store API app serves (the one vendor-to-vendor import the layering allows).
 from woo_store.pages import order_pay_url
 
 from .. import auth, bridge, envelope, errors, schema

@@ -6,6 +6,9 @@ from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from checkout_hub.services import cart as cart_service
+
+# The one vendor-to-vendor import the layering allows: HWP sits on a WooCommerce site, and its
+# cart route passes the Store API's own cart (session, Cart-Token, wire format) through.
 from woo_store import session as store_session
 from woo_store.serializers.cart import cart_payload
 
