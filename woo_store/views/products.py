@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from urllib.parse import urlencode
 
-from django.db.models import Exists, Max, Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils.http import http_date
 from drf_spectacular.utils import extend_schema
@@ -23,16 +23,7 @@ from rest_framework.response import Response
 
 from checkout_hub import clock
 from checkout_hub.models import Product
-from checkout_hub.services.catalog import (
-    category_ids,
-    children,
-    effective_stock_status,
-    order_products,
-    sale_active,
-    term_filter,
-    visible,
-    with_price_bounds,
-)
+from checkout_hub.services import catalog
 from checkout_hub.wordpress.params import (
     IdListField,
     StringListField,
@@ -41,6 +32,7 @@ from checkout_hub.wordpress.params import (
     WPDateTimeField,
     WPIntegerField,
     WPStringField,
+    absint,
 )
 
 from ..errors import WooError
@@ -123,6 +115,8 @@ def minor_units(text: str) -> int | None:
 
 
 def filter_products(q: dict) -> QuerySet:
+    """GET /products' validated parameters as the query, in ProductQuery's order; the
+    catalogue's own rules (sale, price span, stock, terms, ordering) come from the service."""
     now = clock.now()
     queryset = Product.objects.filter(status=PUBLISH)
 
@@ -161,34 +155,28 @@ def filter_products(q: dict) -> QuerySet:
     if "featured" in q:
         queryset = queryset.filter(featured=q["featured"])
     if q.get("category"):
-        queryset = term_filter(
-            queryset, category_ids(q["category"]), q.get("category_operator", "in")
-        )
+        values = q["category"]
+        # ProductQuery reads the terms as ids when the first one is numeric, else as slugs.
+        refs = [absint(v) for v in values] if values[0].isdigit() else values
+        groups = catalog.category_groups(refs)
+        queryset = catalog.filter_terms(queryset, groups, q.get("category_operator", "in"))
     for taxonomy in ("tag", "brand"):  # the hub has neither: no term ever matches
         if q.get(taxonomy):
-            queryset = term_filter(queryset, None, q.get(f"{taxonomy}_operator", "in"))
+            queryset = catalog.filter_terms(queryset, None, q.get(f"{taxonomy}_operator", "in"))
 
     if "on_sale" in q:
-        # wc_get_product_ids_on_sale(): products on sale, and parents of variations on sale.
-        on_sale = sale_active(now) | (
-            Q(type=VARIABLE) & Exists(children().filter(sale_active(now)))
-        )
-        queryset = queryset.filter(on_sale) if q["on_sale"] else queryset.exclude(on_sale)
-
+        queryset = catalog.filter_on_sale(queryset, q["on_sale"], at=now)
     if q.get("stock_status"):
-        queryset = queryset.alias(woo_stock=effective_stock_status()).filter(
-            woo_stock__in=q["stock_status"]
-        )
-
+        queryset = catalog.filter_stock_status(queryset, q["stock_status"])
     low, high = minor_units(q.get("min_price", "")), minor_units(q.get("max_price", ""))
-    if low or high or q.get("orderby") == "price":
-        queryset = with_price_bounds(queryset, now)
-    # A product matches if its price span reaches into [min_price, max_price].
-    if low:
-        queryset = queryset.filter(woo_max_price__gte=low)
-    if high:
-        queryset = queryset.filter(woo_min_price__lte=high)
-    return order_products(queryset, q)
+    queryset = catalog.filter_price(queryset, low, high, at=now)
+    return catalog.ordered(
+        queryset,
+        q.get("orderby", "date"),
+        descending=q.get("order", "desc") == "desc",
+        include=q.get("include") or (),
+        at=now,
+    )
 
 
 # --- the views ----------------------------------------------------------------------------
@@ -274,7 +262,7 @@ class ProductByIdView(ProductView):
         responses=StoreProductSerializer,
     )
     def get(self, request, id, *args, **kwargs):
-        product = with_product_data(visible(Product.objects.filter(pk=int(id)))).first()
+        product = with_product_data(catalog.visible(Product.objects.filter(pk=int(id)))).first()
         if product is None:
             raise WooError("woocommerce_rest_product_invalid_id", "Invalid product ID.", 404)
         return Response(self.product_payload(product))
@@ -290,7 +278,7 @@ class ProductBySlugView(ProductView):
     )
     def get(self, request, slug, *args, **kwargs):
         # Slugs are unique across products and variations, so one lookup finds either.
-        product = with_product_data(visible(Product.objects.filter(slug=slug))).first()
+        product = with_product_data(catalog.visible(Product.objects.filter(slug=slug))).first()
         if product is None:
             raise WooError("woocommerce_rest_product_invalid_slug", "Invalid product slug.", 404)
         return Response(self.product_payload(product))
