@@ -106,8 +106,11 @@ def sale_active(at: dt.datetime) -> Q:
 def on_sale(at: dt.datetime) -> Q:
     """Products on sale at `at`, and variable products with a variation on sale
     (wc_get_product_ids_on_sale())."""
-    return sale_active(at) | (
-        Q(type=VARIABLE) & Exists(published_children().filter(sale_active(at)))
+    variable = Q(type=VARIABLE)
+    # A variable product's own prices are not its sale (WooCommerce syncs them from the
+    # variations): so `?on_sale=true` lists exactly the products rendered `"on_sale": true`.
+    return (~variable & sale_active(at)) | (
+        variable & Exists(published_children().filter(sale_active(at)))
     )
 
 

@@ -79,7 +79,10 @@ def variable_products() -> list[Product]:
     only_draft_on_sale = VariableProductFactory()
     VariationFactory(parent=only_draft_on_sale, status=Product.Status.DRAFT, **sale())
     VariationFactory(parent=only_draft_on_sale, regular_price=900)
-    return [plain, scheduled, same, drafts, unpriced, empty, only_draft_on_sale]
+
+    own_prices = VariableProductFactory(**sale())  # a parent's own sale price counts for nothing
+    VariationFactory(parent=own_prices, regular_price=900)
+    return [plain, scheduled, same, drafts, unpriced, empty, only_draft_on_sale, own_prices]
 
 
 def loaded(products) -> list[Product]:
@@ -166,7 +169,7 @@ def test_a_variable_products_span_and_sale_follow_its_variations():
 
 
 def test_a_variable_products_stock_status_comes_from_its_published_variations():
-    plain, scheduled, same, drafts, unpriced, empty, _ = loaded(variable_products())
+    plain, scheduled, same, drafts, unpriced, empty, *_ = loaded(variable_products())
 
     assert catalog.stock_status(plain) == IN_STOCK  # one of two in stock
     assert catalog.stock_status(scheduled) == IN_STOCK
@@ -183,7 +186,7 @@ def test_a_variable_products_stock_status_comes_from_its_published_variations():
 
 
 def test_a_variable_product_is_purchasable_with_a_priced_published_variation():
-    plain, *_, unpriced, empty, _ = loaded(variable_products())
+    plain, _, _, _, unpriced, empty, *_ = loaded(variable_products())
 
     assert catalog.is_purchasable(plain)
     assert not catalog.is_purchasable(unpriced)
