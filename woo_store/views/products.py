@@ -11,9 +11,6 @@ ordering clauses. Lists carry `X-WP-Total`, `X-WP-TotalPages`, `Link` and `Last-
 
 from __future__ import annotations
 
-import math
-from urllib.parse import urlencode
-
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils.http import http_date
@@ -24,6 +21,7 @@ from rest_framework.response import Response
 from checkout_hub import clock
 from checkout_hub.models import Product
 from checkout_hub.services import catalog
+from checkout_hub.wordpress.pagination import pagination_headers
 from checkout_hub.wordpress.params import (
     IdListField,
     StringListField,
@@ -212,7 +210,6 @@ class ProductsView(ProductView):
         queryset = filter_products(q)
         total = queryset.count()
         per_page = q["per_page"]
-        pages = math.ceil(total / per_page)
         # WP_Query: a non-zero offset replaces the page's own offset.
         start = q.get("offset") or (q["page"] - 1) * per_page
         # Past the end is an empty page (and an offset beyond SQL's range never reaches SQL).
@@ -221,36 +218,16 @@ class ProductsView(ProductView):
         )
         context = self.get_serializer_context()
         data = StoreProductSerializer(products, many=True, context=context).data
+        headers = pagination_headers(
+            request, total, q["page"], per_page, url=self.route_url("products")
+        )
         response = Response(data)
-        response["X-WP-Total"] = str(total)
-        response["X-WP-TotalPages"] = str(pages)
-        links = self.page_links(q["page"], pages)
-        if links:
-            response["Link"] = ", ".join(links)
+        for name, value in headers.items():
+            response[name] = value
         last_modified = Product.objects.aggregate(last=Max("updated_at"))["last"]
         if last_modified:
             response["Last-Modified"] = http_date(last_modified.timestamp())
         return response
-
-    def page_links(self, page: int, pages: int) -> list[str]:
-        """Pagination::add_headers: prev (capped at the last page) and next."""
-        links = []
-        if page > 1:
-            links.append(f'<{self.page_url(min(page - 1, pages))}>; rel="prev"')
-        if pages > page:
-            links.append(f'<{self.page_url(page + 1)}>; rel="next"')
-        return links
-
-    def page_url(self, page: int) -> str:
-        # The request's own query string with `page` set (add_query_arg keeps the order).
-        query = [
-            (key, str(page) if key == "page" else value)
-            for key, values in self.request.query_params.lists()
-            for value in (values[-1:] if key == "page" else values)
-        ]
-        if "page" not in self.request.query_params:
-            query.append(("page", str(page)))
-        return f"{self.route_url('products')}?{urlencode(query)}"
 
 
 class ProductByIdView(ProductView):
