@@ -1,4 +1,9 @@
-"""WordPress's request parameters: how a REST route reads its query string and body."""
+"""WordPress's request parameters, for every WordPress plugin the hub emulates: how a REST
+route reads its query string and body (`read_params`), and the serializer fields that validate
+a route's registered args as rest_validate_value_from_schema does, with WordPress's wording and
+codes (`rest_invalid_type`, `rest_out_of_bounds`, `rest_not_in_enum`, `rest_invalid_date`).
+Each vendor renders a field's error in its own envelope (the Store API: `rest_invalid_param`).
+"""
 
 from __future__ import annotations
 
