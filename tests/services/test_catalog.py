@@ -347,3 +347,17 @@ def test_ordered_by_include_title_and_rating():
     # "include" without ids, and an unknown name, order by date (newest first).
     assert order_of(catalog.ordered(listing(), "include")) == [c.pk, b.pk, a.pk]
     assert order_of(catalog.ordered(listing(), "nonsense")) == [c.pk, b.pk, a.pk]
+
+
+def test_a_listing_with_every_filter_and_price_ordering_is_one_query(django_assert_num_queries):
+    category = CategoryFactory()
+    product = ProductFactory(**sale())
+    product.categories.set([category])
+    groups = catalog.category_groups([category.pk])  # reads the category tree: its own query
+
+    with django_assert_num_queries(1):
+        queryset = catalog.filter_terms(listing(), groups, "in")
+        queryset = catalog.filter_on_sale(queryset, True, at=T0)
+        queryset = catalog.filter_stock_status(queryset, [IN_STOCK])
+        queryset = catalog.filter_price(queryset, 1000, 2000, at=T0)
+        assert order_of(catalog.ordered(queryset, "price", at=T0)) == [product.pk]
