@@ -7,6 +7,10 @@ and codes (`rest_invalid_type`, `rest_out_of_bounds`, `rest_not_in_enum`, ...). 
 follows ProductQuery: published products only, variations only when asked for (`type=
 variation`, or found by `sku`/`slug`), prices compared in minor units, and WooCommerce's
 ordering clauses. Lists carry `X-WP-Total`, `X-WP-TotalPages`, `Link` and `Last-Modified`.
+
+This module only maps the route's parameters: the catalogue's rules (sale windows, price
+spans, stock, terms, ordering) are `checkout_hub.services.catalog`'s, the parameter fields and
+pagination headers `checkout_hub.wordpress`'s.
 """
 
 from __future__ import annotations
