@@ -22,14 +22,13 @@ from rest_framework import serializers
 
 from checkout_hub.models import Product
 from checkout_hub.services import cart as cart_service
-from checkout_hub.services import money
+from checkout_hub.services import catalog, money
 
 from .common import ImageSerializer, MoneyObject, images, low_stock_remaining, permalink
 
 # What a product list needs loaded up front (with select_related("parent")).
 PRODUCT_PREFETCH = ("images", "categories", "variations", "parent__images")
 
-PUBLISH = Product.Status.PUBLISH
 VARIABLE = Product.Type.VARIABLE
 VARIATION = Product.Type.VARIATION
 
@@ -88,36 +87,26 @@ def html_content(text: str) -> str:
 
 
 # --- prices -------------------------------------------------------------------------------
-def visible_variations(product: Product) -> list[Product]:
-    """A variable product's published variations (get_visible_children), from the prefetch."""
-    if product.type != VARIABLE:
-        return []
-    return [v for v in product.variations.all() if v.status == PUBLISH]
-
-
 def product_prices(product: Product) -> dict:
     """price, regular_price, sale_price (minor units or None) and (min, max) or None.
 
     A variable product takes the lowest of its priced variations (WooCommerce's
     get_variation_price('min')); the range is there only when the prices differ.
     """
+    low, high = catalog.price_span(product)
     if product.type != VARIABLE:
-        price = product.price
         return {
-            "price": price,
+            "price": low,
             "regular_price": product.regular_price,
             # An empty sale price falls back to the current price (wc_get_price_excluding_tax).
-            "sale_price": price,
+            "sale_price": low,
             "range": None,
         }
-    priced = [v for v in visible_variations(product) if v.regular_price is not None]
-    if not priced:
+    if low is None:
         return {"price": None, "regular_price": None, "sale_price": None, "range": None}
-    prices = [v.price for v in priced]
-    low, high = min(prices), max(prices)
     return {
         "price": low,
-        "regular_price": min(v.regular_price for v in priced),
+        "regular_price": min(v.regular_price for v in catalog.priced_variations(product)),
         # read_price_data: a variation's sale price is its regular price unless on sale now.
         "sale_price": low,
         "range": (low, high) if low != high else None,
@@ -189,11 +178,12 @@ def price_html(product: Product, code: str) -> str:
         )
     if product.type == VARIABLE:
         # One price for every variation: a sale shows only when all regular prices agree.
-        regulars = {v.regular_price for v in visible_variations(product) if v.regular_price}
-        on_sale = len(regulars) == 1 and any(v.is_on_sale() for v in visible_variations(product))
+        variations = catalog.visible_variations(product)
+        regulars = {v.regular_price for v in variations if v.regular_price}
+        on_sale = len(regulars) == 1 and catalog.is_on_sale(product)
         regular = next(iter(regulars)) if on_sale else None
     else:
-        regular = product.regular_price if product.is_on_sale() else None
+        regular = product.regular_price if catalog.is_on_sale(product) else None
     if regular is None:
         return wc_price(low, code)
     return (
@@ -205,46 +195,14 @@ def price_html(product: Product, code: str) -> str:
 
 
 # --- stock and purchasability -------------------------------------------------------------
-def stock_status(product: Product) -> str:
-    """A variable product's status follows its variations (WooCommerce syncs it)."""
-    children = visible_variations(product)
-    if not children:
-        return product.stock_status
-    statuses = {v.stock_status for v in children}
-    for status in (Product.StockStatus.IN_STOCK, Product.StockStatus.ON_BACKORDER):
-        if status in statuses:
-            return status
-    return Product.StockStatus.OUT_OF_STOCK
-
-
-def is_in_stock(product: Product) -> bool:
-    return stock_status(product) != Product.StockStatus.OUT_OF_STOCK
-
-
-def is_purchasable(product: Product) -> bool:
-    # WooCommerce counts a published variable product with a priced variation as purchasable
-    # (its price is the lowest variation price), even though the cart takes only variations.
-    if product.type == VARIABLE:
-        return product.status == PUBLISH and prices_of(product)["price"] is not None
-    return product.is_purchasable
-
-
-def is_on_backorder(product: Product, quantity: int = 0) -> bool:
-    """WC_Product::is_on_backorder($qty_in_cart)."""
-    if stock_status(product) == Product.StockStatus.ON_BACKORDER:
-        return True
-    return (
-        product.manage_stock
-        and product.backorders_allowed
-        and (product.stock_quantity or 0) - quantity < 0
-    )
-
-
+# The rules (stock status, in stock, backorder, purchasable) are the catalogue's; this is
+# only WooCommerce's wording of them.
 def availability(product: Product) -> dict:
     """ProductAvailabilityUtils::get_product_availability: {text, class}."""
     if product.type == VARIABLE:
         available = any(
-            v.regular_price is not None and v.is_in_stock for v in visible_variations(product)
+            v.regular_price is not None and v.is_in_stock
+            for v in catalog.visible_variations(product)
         )
         if available:
             return {"text": "", "class": ""}
@@ -252,9 +210,9 @@ def availability(product: Product) -> dict:
             "text": "This product is currently out of stock and unavailable.",
             "class": "out-of-stock",
         }
-    if not is_in_stock(product):
+    if not catalog.is_in_stock(product):
         return {"text": "Out of stock", "class": "out-of-stock"}
-    if is_on_backorder(product, 1):
+    if catalog.is_on_backorder(product, 1):
         notify = product.backorders == Product.Backorders.NOTIFY
         text = "Available on backorder" if notify or not product.manage_stock else ""
         return {"text": text, "class": "available-on-backorder"}
@@ -318,7 +276,7 @@ def product_variations(product: Product) -> list[dict]:
     """[{id, attributes: [{name, value|null}]}]: null where the variation takes any value."""
     attributes = _variation_attributes(product)
     result = []
-    for variation in visible_variations(product):
+    for variation in catalog.visible_variations(product):
         chosen = variation.variation_attributes or {}
         pairs = []
         for attribute in attributes:
@@ -370,7 +328,7 @@ def product_permalink(product: Product) -> str:
 def add_to_cart(product: Product) -> dict:
     """Button texts and URL (per product type) and the quantity limits."""
     name = product.display_name
-    purchasable = is_purchasable(product)
+    purchasable = catalog.is_purchasable(product)
     if product.type == VARIABLE:
         text = "Select options" if purchasable else "Read more"
         description = (
@@ -380,7 +338,7 @@ def add_to_cart(product: Product) -> dict:
         )
         url = permalink(product)
     else:
-        can_add = purchasable and is_in_stock(product)
+        can_add = purchasable and catalog.is_in_stock(product)
         text = "Add to cart" if can_add else "Read more"
         description = (
             f"Add to cart: &ldquo;{name}&rdquo;"
@@ -554,9 +512,7 @@ class ProductSerializer(serializers.Serializer):
         return html_content(product.description)
 
     def get_on_sale(self, product) -> bool:
-        if product.type == VARIABLE:
-            return any(v.is_on_sale() for v in visible_variations(product))
-        return product.is_on_sale()
+        return catalog.is_on_sale(product)
 
     def get_price_html(self, product) -> str:
         return html_text(price_html(product, self.context.get("currency", "")))
@@ -598,16 +554,16 @@ class ProductSerializer(serializers.Serializer):
         return product.type == VARIABLE
 
     def get_is_purchasable(self, product) -> bool:
-        return is_purchasable(product)
+        return catalog.is_purchasable(product)
 
     def get_is_in_stock(self, product) -> bool:
-        return is_in_stock(product)
+        return catalog.is_in_stock(product)
 
     def get_is_password_protected(self, product) -> bool:
         return False
 
     def get_is_on_backorder(self, product) -> bool:
-        return stock_status(product) == Product.StockStatus.ON_BACKORDER
+        return catalog.stock_status(product) == Product.StockStatus.ON_BACKORDER
 
     def get_low_stock_remaining(self, product) -> int | None:
         remaining = low_stock_remaining(product)

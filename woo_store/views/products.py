@@ -7,39 +7,35 @@ and codes (`rest_invalid_type`, `rest_out_of_bounds`, `rest_not_in_enum`, ...). 
 follows ProductQuery: published products only, variations only when asked for (`type=
 variation`, or found by `sku`/`slug`), prices compared in minor units, and WooCommerce's
 ordering clauses. Lists carry `X-WP-Total`, `X-WP-TotalPages`, `Link` and `Last-Modified`.
+
+This module only maps the route's parameters: the catalogue's rules (sale windows, price
+spans, stock, terms, ordering) are `checkout_hub.services.catalog`'s, the parameter fields and
+pagination headers `checkout_hub.wordpress`'s.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from urllib.parse import urlencode
-
-from django.db.models import (
-    Case,
-    Exists,
-    F,
-    IntegerField,
-    Max,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from checkout_hub import clock
-from checkout_hub.models import Category, Order, OrderItem, Product
-from checkout_hub.services.cart import MAX_ID
+from checkout_hub.models import Product
+from checkout_hub.services import catalog
+from checkout_hub.wordpress.pagination import pagination_headers
+from checkout_hub.wordpress.params import (
+    IdListField,
+    StringListField,
+    WPBooleanField,
+    WPChoiceField,
+    WPDateTimeField,
+    WPIntegerField,
+    WPStringField,
+    absint,
+)
 
 from ..errors import WooError
 from ..serializers.products import StoreProductSerializer, with_product_data
@@ -66,135 +62,6 @@ ORDERBY = (
 PRODUCT_TYPES = ("simple", "grouped", "external", "variable", "variation")
 STOCK_STATUSES = ("instock", "outofstock", "onbackorder")
 OPERATORS = ("in", "not_in", "and")
-# Orders whose lines count in total_sales (WooCommerce records sales on these statuses).
-SALES_STATUSES = (Order.Status.PROCESSING, Order.Status.COMPLETED, Order.Status.ON_HOLD)
-
-
-# --- WordPress's parameter validation -----------------------------------------------------
-def wp_list(items: list[str]) -> str:
-    """wp_sprintf's %l: "a", "a and b", "a, b, and c"."""
-    items = [str(i) for i in items]
-    if len(items) < 3:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + ", and " + items[-1]
-
-
-def parse_list(value) -> list[str]:
-    """wp_parse_list: an array as is, a string split on commas and whitespace."""
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value]
-    return [part for part in re.split(r"[\s,]+", str(value)) if part]
-
-
-def absint(value) -> int:
-    """PHP's absint(intval()): leading digits of the string, made non-negative."""
-    match = re.match(r"\s*[-+]?(\d+)", str(value))
-    return int(match.group(1)) if match else 0
-
-
-def invalid(message: str, code: str) -> serializers.ValidationError:
-    return serializers.ValidationError(message, code=code)
-
-
-class WPIntegerField(serializers.IntegerField):
-    """rest_validate_value_from_schema for an integer with optional bounds, then absint."""
-
-    def to_internal_value(self, data):
-        name = self.field_name
-        if isinstance(data, bool) or not re.fullmatch(r"\s*-?\d+(\.0*)?\s*", str(data)):
-            raise invalid(f"{name} is not of type integer.", "rest_invalid_type")
-        value = int(float(str(data)))
-        low, high = self.min_value, self.max_value
-        if low is not None and high is not None and not low <= value <= high:
-            raise invalid(
-                f"{name} must be between {low} (inclusive) and {high} (inclusive)",
-                "rest_out_of_bounds",
-            )
-        if low is not None and value < low:
-            raise invalid(f"{name} must be greater than or equal to {low}", "rest_out_of_bounds")
-        return abs(value)
-
-
-class WPBooleanField(serializers.BooleanField):
-    """rest_is_boolean, then wc_string_to_bool."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool):
-            return data
-        if str(data).lower() not in ("true", "false", "1", "0"):
-            raise invalid(f"{self.field_name} is not of type boolean.", "rest_invalid_type")
-        return str(data).lower() in ("true", "1")
-
-
-class WPChoiceField(serializers.ChoiceField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            raise invalid(f"{self.field_name} is not of type string.", "rest_invalid_type")
-        if data not in self.choices:
-            raise invalid(
-                f"{self.field_name} is not one of {wp_list(list(self.choices))}.",
-                "rest_not_in_enum",
-            )
-        return data
-
-
-class WPStringField(serializers.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_blank", True)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str | int | float) or isinstance(data, bool):
-            raise invalid(f"{self.field_name} is not of type string.", "rest_invalid_type")
-        return str(data).strip()
-
-
-class WPDateTimeField(WPStringField):
-    """format: date-time (rest_parse_date accepts a date-time or a bare date)."""
-
-    def to_internal_value(self, data):
-        text = super().to_internal_value(data)
-        parsed = parse_datetime(text)
-        if parsed is None and (day := parse_date(text)) is not None:
-            parsed = parse_datetime(f"{day.isoformat()}T00:00:00")
-        if parsed is None:
-            raise invalid("Invalid date.", "rest_invalid_date")
-        if parsed.tzinfo is None:  # the site's time zone is UTC
-            parsed = parsed.replace(tzinfo=clock.now().tzinfo)
-        return parsed
-
-
-class IdListField(serializers.ListField):
-    """wp_parse_id_list: never an error; anything that is not a number becomes 0."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(child=serializers.IntegerField(), **kwargs)
-
-    def to_internal_value(self, data):
-        # An id no database column can hold matches nothing; dropping it avoids an overflow.
-        return list(dict.fromkeys(i for i in map(absint, parse_list(data)) if i < MAX_ID))
-
-
-class StringListField(serializers.ListField):
-    """wp_parse_list, with each item checked against `enum` (stock_status[0] is not one…)."""
-
-    def __init__(self, enum: tuple[str, ...] | None = None, **kwargs):
-        self.enum = enum
-        kwargs.setdefault("required", False)
-        child = serializers.ChoiceField(choices=enum) if enum else serializers.CharField()
-        super().__init__(child=child, **kwargs)
-
-    def to_internal_value(self, data):
-        items = parse_list(data)
-        for i, item in enumerate(items):
-            if self.enum and item not in self.enum:
-                raise invalid(
-                    f"{self.field_name}[{i}] is not one of {wp_list(list(self.enum))}.",
-                    "rest_not_in_enum",
-                )
-        return items
 
 
 class ProductsQuerySerializer(serializers.Serializer):
@@ -234,103 +101,6 @@ class ProductsQuerySerializer(serializers.Serializer):
 
 
 # --- the query (ProductQuery) -------------------------------------------------------------
-def sale_active(now) -> Q:
-    """Product.is_on_sale() as a filter: a lower sale price within its dates."""
-    return (
-        Q(sale_price__isnull=False, regular_price__isnull=False, sale_price__lt=F("regular_price"))
-        & (Q(sale_starts_at__isnull=True) | Q(sale_starts_at__lte=now))
-        & (Q(sale_ends_at__isnull=True) | Q(sale_ends_at__gt=now))
-    )
-
-
-def current_price(now) -> Case:
-    return Case(
-        When(sale_active(now), then=F("sale_price")),
-        default=F("regular_price"),
-        output_field=IntegerField(),
-    )
-
-
-def children() -> QuerySet:
-    return Product.objects.filter(parent=OuterRef("pk"), status=PUBLISH)
-
-
-def with_price_bounds(queryset: QuerySet, now) -> QuerySet:
-    """wc_product_meta_lookup's min_price/max_price: a variable product spans its variations."""
-    priced = children().filter(regular_price__isnull=False).annotate(p=current_price(now))
-    lowest = Subquery(priced.order_by("p").values("p")[:1], output_field=IntegerField())
-    highest = Subquery(priced.order_by("-p").values("p")[:1], output_field=IntegerField())
-    return queryset.annotate(
-        woo_min_price=Case(
-            When(type=VARIABLE, then=lowest),
-            default=current_price(now),
-            output_field=IntegerField(),
-        ),
-        woo_max_price=Case(
-            When(type=VARIABLE, then=highest),
-            default=current_price(now),
-            output_field=IntegerField(),
-        ),
-    )
-
-
-def effective_stock_status() -> Case:
-    """A variable product's lookup status is synced from its variations."""
-    variable = Q(type=VARIABLE)
-    return Case(
-        When(variable & Exists(children().filter(stock_status="instock")), then=Value("instock")),
-        When(
-            variable & Exists(children().filter(stock_status="onbackorder")),
-            then=Value("onbackorder"),
-        ),
-        When(variable & Exists(children()), then=Value("outofstock")),
-        default=F("stock_status"),
-    )
-
-
-def category_ids(values: list[str]) -> list[set[int]]:
-    """Each requested category (ids if the first value is numeric, else slugs) with its
-    descendants, as WordPress's tax_query includes children; unknown terms are dropped."""
-    categories = list(Category.objects.values_list("pk", "slug", "parent_id"))
-    by_id = {pk for pk, _, _ in categories}
-    slugs = {slug: pk for pk, slug, _ in categories}
-    kids: dict[int | None, list[int]] = {}
-    for pk, _, parent in categories:
-        kids.setdefault(parent, []).append(pk)
-    numeric = values[0].isdigit()
-    roots = [absint(v) for v in values] if numeric else [slugs.get(v) for v in values]
-    groups = []
-    for root in roots:
-        if root is None or root not in by_id:
-            continue
-        found, stack = set(), [root]
-        while stack:
-            node = stack.pop()
-            if node not in found:
-                found.add(node)
-                stack.extend(kids.get(node, []))
-        groups.append(found)
-    return groups
-
-
-def in_categories(ids: set[int]) -> Exists:
-    through = Product.categories.through
-    return Exists(through.objects.filter(product_id=OuterRef("pk"), category_id__in=ids))
-
-
-def term_filter(queryset: QuerySet, groups: list[set[int]] | None, operator: str) -> QuerySet:
-    """WP_Tax_Query: IN with no known term matches nothing; NOT IN or AND with none, all."""
-    if not groups:
-        return queryset.none() if operator == "in" else queryset
-    if operator == "in":
-        return queryset.filter(in_categories(set().union(*groups)))
-    if operator == "not_in":
-        return queryset.exclude(in_categories(set().union(*groups)))
-    for group in groups:  # and: in every requested category (or one of its children)
-        queryset = queryset.filter(in_categories(group))
-    return queryset
-
-
 def comma_values(text: str) -> list[str]:
     """ProductQuery's sku/slug lists: the parts, plus the whole string when it has commas."""
     parts = [p for p in text.split(",") if p != ""]
@@ -347,6 +117,8 @@ def minor_units(text: str) -> int | None:
 
 
 def filter_products(q: dict) -> QuerySet:
+    """GET /products' validated parameters as the query, in ProductQuery's order; the
+    catalogue's own rules (sale, price span, stock, terms, ordering) come from the service."""
     now = clock.now()
     queryset = Product.objects.filter(status=PUBLISH)
 
@@ -385,75 +157,28 @@ def filter_products(q: dict) -> QuerySet:
     if "featured" in q:
         queryset = queryset.filter(featured=q["featured"])
     if q.get("category"):
-        queryset = term_filter(
-            queryset, category_ids(q["category"]), q.get("category_operator", "in")
-        )
+        values = q["category"]
+        # ProductQuery reads the terms as ids when the first one is numeric, else as slugs.
+        refs = [absint(v) for v in values] if values[0].isdigit() else values
+        groups = catalog.category_groups(refs)
+        queryset = catalog.filter_terms(queryset, groups, q.get("category_operator", "in"))
     for taxonomy in ("tag", "brand"):  # the hub has neither: no term ever matches
         if q.get(taxonomy):
-            queryset = term_filter(queryset, None, q.get(f"{taxonomy}_operator", "in"))
+            queryset = catalog.filter_terms(queryset, None, q.get(f"{taxonomy}_operator", "in"))
 
     if "on_sale" in q:
-        # wc_get_product_ids_on_sale(): products on sale, and parents of variations on sale.
-        on_sale = sale_active(now) | (
-            Q(type=VARIABLE) & Exists(children().filter(sale_active(now)))
-        )
-        queryset = queryset.filter(on_sale) if q["on_sale"] else queryset.exclude(on_sale)
-
+        queryset = catalog.filter_on_sale(queryset, q["on_sale"], at=now)
     if q.get("stock_status"):
-        queryset = queryset.alias(woo_stock=effective_stock_status()).filter(
-            woo_stock__in=q["stock_status"]
-        )
-
+        queryset = catalog.filter_stock_status(queryset, q["stock_status"])
     low, high = minor_units(q.get("min_price", "")), minor_units(q.get("max_price", ""))
-    if low or high or q.get("orderby") == "price":
-        queryset = with_price_bounds(queryset, now)
-    # A product matches if its price span reaches into [min_price, max_price].
-    if low:
-        queryset = queryset.filter(woo_max_price__gte=low)
-    if high:
-        queryset = queryset.filter(woo_min_price__lte=high)
-    return order_products(queryset, q)
-
-
-def order_products(queryset: QuerySet, q: dict) -> QuerySet:
-    """get_catalog_ordering_args + ProductQuery's overrides."""
-    orderby, desc = q.get("orderby", "date"), q.get("order", "desc") == "desc"
-
-    def by(*fields):
-        return [F(f).desc() if desc else F(f).asc() for f in fields]
-
-    if orderby == "include" and q.get("include"):
-        position = Case(
-            *[When(pk=pk, then=Value(i)) for i, pk in enumerate(q["include"])],
-            output_field=IntegerField(),
-        )
-        return queryset.order_by(position)
-    if orderby == "price":
-        # MySQL sorts NULL first ascending, last descending.
-        if desc:
-            return queryset.order_by(F("woo_max_price").desc(nulls_last=True), F("pk").desc())
-        return queryset.order_by(F("woo_min_price").asc(nulls_first=True), F("pk").asc())
-    if orderby == "popularity":  # total_sales DESC, whatever `order` says
-        sold = (
-            OrderItem.objects.filter(product_ref=OuterRef("pk"), order__status__in=SALES_STATUSES)
-            .order_by()
-            .values("product_ref")
-            .annotate(total=Sum("quantity"))
-            .values("total")
-        )
-        total_sales = Coalesce(Subquery(sold, output_field=IntegerField()), Value(0))
-        return queryset.alias(woo_sales=total_sales).order_by("-woo_sales", "-pk")
-    if orderby == "rating":  # average_rating DESC, rating_count DESC, whatever `order` says
-        return queryset.order_by("-average_rating", "-review_count", "-pk")
-    fields = {
-        "id": ("pk",),
-        "title": ("name", "pk"),
-        "slug": ("slug",),
-        "modified": ("updated_at", "pk"),
-        "menu_order": ("menu_order", "name"),
-        "comment_count": ("review_count", "pk"),
-    }.get(orderby, ("created_at", "pk"))  # date (and include without ids): "date ID"
-    return queryset.order_by(*by(*fields))
+    queryset = catalog.filter_price(queryset, low, high, at=now)
+    return catalog.ordered(
+        queryset,
+        q.get("orderby", "date"),
+        descending=q.get("order", "desc") == "desc",
+        include=q.get("include") or (),
+        at=now,
+    )
 
 
 # --- the views ----------------------------------------------------------------------------
@@ -475,11 +200,6 @@ class ProductView(WooView):
         return StoreProductSerializer(product, context=self.get_serializer_context()).data
 
 
-def visible(queryset: QuerySet) -> QuerySet:
-    """Published products, and variations only of published parents (404 otherwise)."""
-    return queryset.filter(status=PUBLISH).filter(~Q(type=VARIATION) | Q(parent__status=PUBLISH))
-
-
 class ProductsView(ProductView):
     """GET /products: the catalogue, filtered, sorted and paginated like WooCommerce's."""
 
@@ -494,7 +214,6 @@ class ProductsView(ProductView):
         queryset = filter_products(q)
         total = queryset.count()
         per_page = q["per_page"]
-        pages = math.ceil(total / per_page)
         # WP_Query: a non-zero offset replaces the page's own offset.
         start = q.get("offset") or (q["page"] - 1) * per_page
         # Past the end is an empty page (and an offset beyond SQL's range never reaches SQL).
@@ -503,36 +222,16 @@ class ProductsView(ProductView):
         )
         context = self.get_serializer_context()
         data = StoreProductSerializer(products, many=True, context=context).data
+        headers = pagination_headers(
+            request, total, q["page"], per_page, url=self.route_url("products")
+        )
         response = Response(data)
-        response["X-WP-Total"] = str(total)
-        response["X-WP-TotalPages"] = str(pages)
-        links = self.page_links(q["page"], pages)
-        if links:
-            response["Link"] = ", ".join(links)
+        for name, value in headers.items():
+            response[name] = value
         last_modified = Product.objects.aggregate(last=Max("updated_at"))["last"]
         if last_modified:
             response["Last-Modified"] = http_date(last_modified.timestamp())
         return response
-
-    def page_links(self, page: int, pages: int) -> list[str]:
-        """Pagination::add_headers: prev (capped at the last page) and next."""
-        links = []
-        if page > 1:
-            links.append(f'<{self.page_url(min(page - 1, pages))}>; rel="prev"')
-        if pages > page:
-            links.append(f'<{self.page_url(page + 1)}>; rel="next"')
-        return links
-
-    def page_url(self, page: int) -> str:
-        # The request's own query string with `page` set (add_query_arg keeps the order).
-        query = [
-            (key, str(page) if key == "page" else value)
-            for key, values in self.request.query_params.lists()
-            for value in (values[-1:] if key == "page" else values)
-        ]
-        if "page" not in self.request.query_params:
-            query.append(("page", str(page)))
-        return f"{self.route_url('products')}?{urlencode(query)}"
 
 
 class ProductByIdView(ProductView):
@@ -544,7 +243,7 @@ class ProductByIdView(ProductView):
         responses=StoreProductSerializer,
     )
     def get(self, request, id, *args, **kwargs):
-        product = with_product_data(visible(Product.objects.filter(pk=int(id)))).first()
+        product = with_product_data(catalog.visible(Product.objects.filter(pk=int(id)))).first()
         if product is None:
             raise WooError("woocommerce_rest_product_invalid_id", "Invalid product ID.", 404)
         return Response(self.product_payload(product))
@@ -560,7 +259,7 @@ class ProductBySlugView(ProductView):
     )
     def get(self, request, slug, *args, **kwargs):
         # Slugs are unique across products and variations, so one lookup finds either.
-        product = with_product_data(visible(Product.objects.filter(slug=slug))).first()
+        product = with_product_data(catalog.visible(Product.objects.filter(slug=slug))).first()
         if product is None:
             raise WooError("woocommerce_rest_product_invalid_slug", "Invalid product slug.", 404)
         return Response(self.product_payload(product))
