@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from checkout_hub.models import Order, Payment, Product
-from checkout_hub.services import checkout, orders, payments
+from checkout_hub.services import catalog, checkout, orders, payments
 from checkout_hub.services.errors import (
     DomainError,
     InvalidAddress,
@@ -230,11 +230,6 @@ def _pay(order: Order, method: str, form: dict):
     ).payment
 
 
-def _price_range(variations: list[Product]) -> tuple[int | None, int | None]:
-    prices = [v.price for v in variations if v.price is not None]
-    return (min(prices), max(prices)) if prices else (None, None)
-
-
 @require_safe
 def product(request, slug: str):
     # Variations have no page of their own: their permalink is their parent's.
@@ -246,12 +241,8 @@ def product(request, slug: str):
     )
     if found is None:
         return not_found(request, "Product not found.")
-    variations = (
-        [v for v in found.variations.all() if v.status == Product.Status.PUBLISH]
-        if found.type == Product.Type.VARIABLE
-        else []
-    )
-    low, high = _price_range(variations)
+    variations = catalog.visible_variations(found)
+    low, high = catalog.price_span(found) if variations else (None, None)
     return render(
         request,
         "woo_store/product.html",
