@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -174,6 +174,13 @@ class ErrorHandler:
             return self.drf_error(exc, situation)
         self.log.error("Unexpected error", exc_info=exc)
         return self.server_error(situation)
+
+    def fallback_response(self, request) -> JsonResponse:
+        """The vendor's 500 as a plain Django response, for the last-resort guard
+        (`checkout_hub.api.fallback`) when an exception escaped outside DRF."""
+        situation = Situation(request=request)
+        response = self.render(self.server_error(situation), situation)
+        return JsonResponse(response.data, status=response.status_code, headers=response.headers)
 
     # --- the vendor's hooks ---
     def render(self, error: WireError, situation: Situation) -> Response:
