@@ -1,9 +1,14 @@
 """Card payments through the official `stripe` SDK: the only way the hub talks to a gateway.
 
-`client()` builds the one StripeClient from settings. By default its HTTP client is the
-embedded fake (`stripe_fake.client.EmbeddedHTTPClient`), which answers in-process like Stripe
-test mode; `STRIPE_API_BASE` sends the same calls over HTTP to a stripe-mock or the hub's own
-`/stripe`, and `STRIPE_FAKE=0` with a real `sk_test_` key talks to Stripe itself.
+`client()` builds the one StripeClient from settings. By default (`STRIPE_FAKE=1`) its HTTP
+client is the embedded fake's, which answers in-process like Stripe test mode;
+`STRIPE_API_BASE` sends the same calls over HTTP to a stripe-mock or the hub's own `/stripe`,
+and `STRIPE_FAKE=0` with a real `sk_test_` key talks to Stripe itself.
+
+The core never imports the fake: the fake installs itself when its app loads, by calling
+`use_embedded_fake()` with its HTTP client factory and its admin link (and by connecting its
+change signal to `on_intent_updated`). With `STRIPE_FAKE=1` and no fake installed, `client()`
+raises ImproperlyConfigured saying so.
 
 A payment is a PaymentIntent **create** followed by a separate **confirm** with `return_url`
 (the HWP bridge's two-step flow; WooCommerce's Stripe plugin confirms the same way). Both calls
@@ -16,10 +21,12 @@ webhooks would).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import stripe
 from django.conf import settings
-from django.contrib.admin.utils import quote
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.urls import reverse
 
@@ -41,13 +48,45 @@ PAYMENT_METHOD_KEYS = (
 SCENARIO_HEADER = "X-Hub-Scenario"
 
 
+@dataclass(frozen=True)
+class EmbeddedFake:
+    """What an in-process Stripe fake gives the gateway: `http_client_factory()` builds the
+    SDK's HTTP client that answers in-process; `dashboard_url(pi_id)` is where staff see an
+    intent (its admin page)."""
+
+    http_client_factory: Callable[[], stripe.HTTPClient]
+    dashboard_url: Callable[[str], str]
+
+
+# Set by the fake's AppConfig.ready() (stripe_fake.apps); None when no fake is installed.
+_embedded_fake: EmbeddedFake | None = None
+
+
+def use_embedded_fake(
+    *, http_client_factory: Callable[[], stripe.HTTPClient], dashboard_url: Callable[[str], str]
+) -> None:
+    """Install an in-process Stripe fake: the client that STRIPE_FAKE=1 selects. Called once
+    by the fake when its app loads; calling it again replaces the fake (and the cached client,
+    which was built with the old one)."""
+    global _embedded_fake
+    _embedded_fake = EmbeddedFake(http_client_factory, dashboard_url)
+    _client.cache_clear()
+
+
+def _fake() -> EmbeddedFake:
+    if _embedded_fake is None:
+        raise ImproperlyConfigured(
+            "STRIPE_FAKE is on but no embedded Stripe fake is installed: add 'stripe_fake' to "
+            "INSTALLED_APPS, or set STRIPE_FAKE=0 (with STRIPE_API_BASE or a real sk_test_ key)."
+        )
+    return _embedded_fake
+
+
 @functools.cache
 def _client(api_key: str, api_base: str, fake: bool, retries: int) -> stripe.StripeClient:
     options: dict = {"max_network_retries": retries}
     if fake:
-        from stripe_fake.client import EmbeddedHTTPClient
-
-        options["http_client"] = EmbeddedHTTPClient()
+        options["http_client"] = _fake().http_client_factory()
     elif api_base:
         options["base_addresses"] = {"api": api_base}
     return stripe.StripeClient(api_key, **options)
@@ -74,7 +113,8 @@ def dashboard_url(reference: str) -> str | None:
     if not reference.startswith("pi_"):
         return None
     if settings.STRIPE_FAKE:
-        return reverse("admin:stripe_fake_paymentintent_change", args=[quote(reference)])
+        # No fake installed: nowhere to look (admin must not fail over a link).
+        return _embedded_fake.dashboard_url(reference) if _embedded_fake else None
     if settings.STRIPE_API_BASE:
         return None
     mode = "" if settings.STRIPE_SECRET_KEY.startswith("sk_live_") else "test/"
