@@ -32,7 +32,22 @@ def order(db) -> Order:
 
 
 def pay(order, method="pm_card_visa", **data):
+    data.setdefault("return_url", "https://shop.test/thanks")
     return payments.pay(order, "stripe", {"payment_method": method, **data})
+
+
+def test_the_return_url_may_be_a_function_of_the_order(order, client):
+    outcome = pay(
+        order, "pm_card_authenticationRequired", return_url=lambda o: f"https://shop.test/{o.pk}"
+    )
+    intent = stripe_gateway.client().v1.payment_intents.retrieve(outcome.details["payment_intent"])
+    assert intent.next_action.redirect_to_url.return_url == f"https://shop.test/{order.pk}"
+
+
+def test_a_missing_return_url_is_a_programming_error_before_any_charge(order):
+    with pytest.raises(ValueError, match=r'payment_data\["return_url"\]'):
+        payments.pay(order, "stripe", {"payment_method": "pm_card_visa"})
+    assert not order.payments.exists()
 
 
 def test_client_is_the_embedded_fake_by_default():

@@ -10,6 +10,15 @@ The core never imports the fake: the fake installs itself when its app loads, by
 change signal to `on_intent_updated`). With `STRIPE_FAKE=1` and no fake installed, `client()`
 raises ImproperlyConfigured saying so.
 
+What a vendor passes to `payments.pay(order, "stripe", payment_data)`, in the hub's neutral
+keys (each vendor maps its own wire keys into them):
+
+- `payment_method`: a PaymentMethod id or Stripe test alias (`pm_card_visa`), or a `tok_…`;
+- `return_url`: where Stripe sends the buyer back after 3-D Secure, a string or a callable
+  `order -> str` (a vendor that pays while placing the order has no order id yet). Required:
+  the hub has no vendor-neutral page to send a buyer to, so a missing one is a programming
+  error (ValueError), raised before anything is charged.
+
 A payment is a PaymentIntent **create** followed by a separate **confirm** with `return_url`
 (the HWP bridge's two-step flow; WooCommerce's Stripe plugin confirms the same way). Both calls
 carry idempotency keys derived from the hub's Payment row, so a retried call can never charge
@@ -28,7 +37,6 @@ import stripe
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.urls import reverse
 
 from checkout_hub.models import Order, Payment
 
@@ -36,14 +44,6 @@ from .. import scenarios, statuses
 from ..errors import PaymentDeclined, PaymentFailed
 from .base import Gateway, PaymentOutcome
 
-# Where a Store API client may put the payment method: WooCommerce Stripe's legacy
-# `stripe_source`, its UPE `wc-stripe-payment-method`, or a plain `payment_method`.
-PAYMENT_METHOD_KEYS = (
-    "stripe_source",
-    "wc-stripe-payment-method",
-    "payment_method",
-    "paymentMethod",
-)
 # Scenario header forwarded to a fake reached over HTTP (never to Stripe itself).
 SCENARIO_HEADER = "X-Hub-Scenario"
 
@@ -121,11 +121,17 @@ def dashboard_url(reference: str) -> str | None:
     return f"https://dashboard.stripe.com/{mode}payments/{reference}"
 
 
-def return_url_for(order: Order) -> str:
-    """Where Stripe sends the buyer after 3-D Secure: the order-received page, which settles
-    the intent (WooCommerce Stripe's UPE redirect handling)."""
-    path = reverse("woo_store_pages:order-received", args=[order.pk])
-    return f"{settings.HUB_PUBLIC_URL}{path}?key={order.order_key}&wc_payment_method=stripe"
+def return_url_for(order: Order, payment_data: dict) -> str:
+    """The vendor's `return_url` for `order` (a string, or a callable given the order)."""
+    url = payment_data.get("return_url")
+    if callable(url):
+        url = url(order)
+    if not url:
+        raise ValueError(
+            'The Stripe gateway needs payment_data["return_url"], the page Stripe sends the '
+            "buyer back to after 3-D Secure (each vendor passes its own)."
+        )
+    return url
 
 
 def _error_facts(exc: stripe.StripeError, payment: Payment, call: str) -> dict:
@@ -162,8 +168,8 @@ class StripeGateway(Gateway):
         return bool(settings.STRIPE_SECRET_KEY)
 
     def process(self, order: Order, payment_data: dict) -> PaymentOutcome:
-        method = next((payment_data[k] for k in PAYMENT_METHOD_KEYS if payment_data.get(k)), None)
-        return_url = payment_data.get("return_url") or return_url_for(order)
+        method = payment_data.get("payment_method") or None
+        return_url = return_url_for(order, payment_data)
         payment = Payment.objects.create(
             order=order,
             gateway=self.id,
