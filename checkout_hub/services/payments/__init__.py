@@ -77,7 +77,7 @@ def fail(order: Order, gateway_id: str, exc: PaymentDeclined | PaymentFailed) ->
     payment = exc.facts.get("payment") or Payment(
         order=order, gateway=gateway_id, amount=order.total, currency=order.currency
     )
-    payment.status = Payment.Status.FAILED
+    statuses.transition_payment(payment, Payment.Status.FAILED)
     payment.reference = exc.facts.get("reference") or payment.reference or ""
     payment.error_code = exc.facts.get("gateway_code") or exc.code
     payment.decline_code = exc.facts.get("decline_code") or ""
@@ -109,7 +109,7 @@ def refund(order: Order, amount: int | None = None, reason: str = "") -> int:
         with transaction.atomic():
             payment.amount_refunded += part
             if payment.amount_refunded >= payment.amount:
-                payment.status = Payment.Status.REFUNDED
+                statuses.transition_payment(payment, Payment.Status.REFUNDED)
             payment.data = {
                 **payment.data,
                 "refunds": [*payment.data.get("refunds", []), record["id"]],

@@ -224,7 +224,7 @@ class StripeGateway(Gateway):
         payment.data = {"status": status, "latest_charge": intent.get("latest_charge")}
         details = {"payment_intent": intent["id"], "intent_status": status}
         if status == "requires_action":
-            payment.status = Payment.Status.REQUIRES_ACTION
+            statuses.transition_payment(payment, Payment.Status.REQUIRES_ACTION)
             payment.save(update_fields=["status", "data", "updated_at"])
             action = intent.get("next_action") or {}
             url = (action.get("redirect_to_url") or {}).get("url", "")
@@ -237,13 +237,13 @@ class StripeGateway(Gateway):
                 details=details,
             )
         if status == "processing":
-            payment.status = Payment.Status.PROCESSING
+            statuses.transition_payment(payment, Payment.Status.PROCESSING)
             payment.save(update_fields=["status", "data", "updated_at"])
             return PaymentOutcome("pending", Order.Status.ON_HOLD, payment, details=details)
         if status == "requires_capture":  # authorised only: WooCommerce Stripe holds the order
             payment.save(update_fields=["data", "updated_at"])
             return PaymentOutcome("success", Order.Status.ON_HOLD, payment, details=details)
-        payment.status = Payment.Status.SUCCEEDED
+        statuses.transition_payment(payment, Payment.Status.SUCCEEDED)
         payment.save(update_fields=["status", "data", "updated_at"])
         return PaymentOutcome(
             "success", Order.Status.PROCESSING, payment, details=details, paid=True
