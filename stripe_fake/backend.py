@@ -85,6 +85,17 @@ def _new_id(prefix: str) -> str:
 
 
 # --- payment methods ---
+def stored(rows, object_id):
+    """The object of `rows` (a model or queryset) with id `object_id`, or None. An id that is
+    not a string, or holds a NUL, names nothing, as an unknown id does: PostgreSQL text cannot
+    hold a NUL, so asking the database would fail instead of finding nothing."""
+    if not isinstance(object_id, str) or "\x00" in object_id:
+        return None
+    if not hasattr(rows, "filter"):
+        rows = rows.objects
+    return rows.filter(pk=object_id).first()
+
+
 def _materialise(
     alias: str,
     *,
@@ -119,7 +130,7 @@ def _find_payment_method(reference) -> PaymentMethod:
     alias = cards.alias_for(reference)
     if alias is not None:
         return _materialise(alias)
-    method = PaymentMethod.objects.filter(pk=reference).first()
+    method = stored(PaymentMethod, reference)
     if method is None:
         raise errors.no_such("PaymentMethod", reference, "payment_method")
     return method
@@ -297,7 +308,7 @@ def _refund(
 
 def _get_intent(intent_id: str, *, lock: bool = False) -> PaymentIntent:
     rows = PaymentIntent.objects.select_for_update() if lock else PaymentIntent.objects
-    intent = rows.filter(pk=intent_id).first()
+    intent = stored(rows, intent_id)
     if intent is None:
         raise errors.no_such("payment_intent", intent_id, "intent", status=404)
     return intent
@@ -306,7 +317,7 @@ def _get_intent(intent_id: str, *, lock: bool = False) -> PaymentIntent:
 # --- 3-D Secure, for the hub's test authentication page ---
 def intent_for_secret(intent_id: str, client_secret: str) -> PaymentIntent | None:
     """The intent, if `client_secret` is its secret (the page must not confirm ids)."""
-    intent = PaymentIntent.objects.filter(pk=intent_id).first()
+    intent = stored(PaymentIntent, intent_id)
     if intent is None or not client_secret:
         return None
     if not hmac.compare_digest(client_secret.encode(), intent.data["client_secret"].encode()):

@@ -48,7 +48,7 @@ from checkout_hub.models import IdempotencyRecord
 from checkout_hub.services import idempotency
 
 from . import encoding, errors
-from .responses import Call, _refuse_unknown
+from .responses import Call, _refuse_unknown, refuse_nul_bytes
 from .routes import Route, _route
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,7 @@ def handle(method: str, path: str, query: str, headers: Mapping[str, str], body:
         form = query if method == "GET" else f"{query}&{body.decode('utf-8', 'replace')}"
         params = encoding.decode(form)
         _refuse_unknown(params, route.params)
+        refuse_nul_bytes(params)
         run = functools.partial(
             _execute, route, Call(params, request_id, reply_headers["Stripe-Version"]), ids
         )
@@ -178,6 +179,8 @@ def _idempotent(
             f"Idempotency-Key is too long: it may be at most {idempotency.MAX_KEY_LENGTH} "
             "characters long.",
         )
+    if "\x00" in key:  # it is stored, and PostgreSQL text cannot hold a NUL
+        raise errors.invalid_request("Invalid Idempotency-Key: it contains a null byte.")
     scope = _idempotency_scope(api_key)
     try:
         replay = idempotency.begin(scope, key, idempotency.fingerprint(*parts))

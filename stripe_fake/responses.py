@@ -27,6 +27,7 @@ from .backend import (
     _refund,
     _require_status,
     _save,
+    stored,
 )
 from .models import Charge, PaymentIntent, PaymentMethod, Refund, WireObject
 
@@ -75,6 +76,37 @@ def _refuse_unknown(values: dict, allowed, prefix: str = "") -> None:
     unknown = [_param_name(prefix, name) for name in values if name not in allowed]
     if unknown:
         raise errors.parameter_unknown(unknown)
+
+
+# Parameters that name an object: one with a NUL is looked up like any other id and answered
+# resource_missing (as Stripe answers an unknown id), not refused as a string.
+ID_PARAMS = {"payment_method", "payment_intent", "charge"}
+
+
+def refuse_nul_bytes(values: dict) -> None:
+    """Refuse any parameter (name or value) holding a NUL: Stripe refuses such strings with an
+    invalid_request_error, and none may reach a database write (PostgreSQL text cannot hold
+    one). The wording is the fake's own; Stripe does not document its message."""
+    for name, value in _flattened(values):
+        if "\x00" in name or ("\x00" in value and name not in ID_PARAMS):
+            shown = name.replace("\x00", "")
+            raise errors.invalid_request(
+                f"Invalid string: {shown} contains a null byte (\\u0000), which is not allowed.",
+                param=shown,
+            )
+
+
+def _flattened(value, prefix: str = ""):
+    """(`a[b][0]`, "x") for every string in the decoded parameters."""
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = ((str(index), item) for index, item in enumerate(value))
+    else:
+        yield prefix, value
+        return
+    for key, item in items:
+        yield from _flattened(item, f"{prefix}[{key}]" if prefix else key)
 
 
 def _param_name(prefix: str, name: str) -> str:
@@ -591,7 +623,7 @@ def _refundable_charge(intent_id, charge_id) -> Charge:
         )
     charges = Charge.objects.select_for_update().select_related("payment_intent")
     if charge_id:
-        charge = charges.filter(pk=charge_id).first()
+        charge = stored(charges, charge_id)
         if charge is None:
             raise errors.no_such("charge", charge_id, "charge")
         if intent_id and charge.payment_intent_id != intent_id:
@@ -599,7 +631,7 @@ def _refundable_charge(intent_id, charge_id) -> Charge:
                 f"Charge {charge.id} does not belong to PaymentIntent {intent_id}.", param="charge"
             )
     else:
-        intent = PaymentIntent.objects.filter(pk=intent_id).first()
+        intent = stored(PaymentIntent, intent_id)
         if intent is None:
             raise errors.no_such("payment_intent", intent_id, "payment_intent")
         charge = charges.filter(pk=intent.data["latest_charge"] or "").first()
@@ -614,7 +646,7 @@ def _refundable_charge(intent_id, charge_id) -> Charge:
 
 def retrieve_refund(call: Call, refund_id: str) -> dict:
     expand = _expansions(call.params, "refund")
-    refund = Refund.objects.filter(pk=refund_id).first()
+    refund = stored(Refund, refund_id)
     if refund is None:
         raise errors.no_such("refund", refund_id, "id", status=404)
     return _render(refund, expand)
@@ -628,7 +660,7 @@ def create_payment_method(call: Call) -> dict:
 
 def retrieve_payment_method(call: Call, payment_method_id: str) -> dict:
     expand = _expansions(call.params, "payment_method")
-    method = PaymentMethod.objects.filter(pk=payment_method_id).first()
+    method = stored(PaymentMethod, payment_method_id)
     if method is None:
         raise errors.no_such("PaymentMethod", payment_method_id, "payment_method", status=404)
     return _render(method, expand)
@@ -636,7 +668,7 @@ def retrieve_payment_method(call: Call, payment_method_id: str) -> dict:
 
 def retrieve_charge(call: Call, charge_id: str) -> dict:
     expand = _expansions(call.params, "charge")
-    charge = Charge.objects.filter(pk=charge_id).first()
+    charge = stored(Charge, charge_id)
     if charge is None:
         raise errors.no_such("charge", charge_id, "id", status=404)
     return _render(charge, expand)

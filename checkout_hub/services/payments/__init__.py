@@ -81,7 +81,9 @@ def fail(order: Order, gateway_id: str, exc: PaymentDeclined | PaymentFailed) ->
     payment.reference = exc.facts.get("reference") or payment.reference or ""
     payment.error_code = exc.facts.get("gateway_code") or exc.code
     payment.decline_code = exc.facts.get("decline_code") or ""
-    payment.message = exc.message
+    # A gateway may echo what the buyer sent (an unknown id), NUL and all; PostgreSQL text
+    # cannot hold one, so it is kept visibly escaped.
+    payment.message = exc.message.replace("\x00", "\\u0000")
     payment.save()
     statuses.transition(order, Order.Status.FAILED)
     if order.cart_id:
