@@ -80,7 +80,7 @@ class ConfirmOptions:
     use_stripe_sdk: bool = False
 
 
-def _new_id(prefix: str) -> str:
+def new_id(prefix: str) -> str:
     return f"{prefix}_{clock.random_string(24)}"
 
 
@@ -96,7 +96,7 @@ def stored(rows, object_id):
     return rows.filter(pk=object_id).first()
 
 
-def _materialise(
+def materialise(
     alias: str,
     *,
     exp_month: int | None = None,
@@ -107,7 +107,7 @@ def _materialise(
 ) -> PaymentMethod:
     """A new PaymentMethod for a test card, as Stripe makes one for each use of an alias."""
     now = clock.now()
-    method_id = _new_id("pm")
+    method_id = new_id("pm")
     data = objects.payment_method(
         id=method_id,
         created=int(now.timestamp()),
@@ -123,13 +123,13 @@ def _materialise(
     return method
 
 
-def _find_payment_method(reference) -> PaymentMethod:
+def find_payment_method(reference) -> PaymentMethod:
     """A `pm_…` id, a test alias or a `tok_…` token (a new PaymentMethod for the last two)."""
     if not isinstance(reference, str):
         raise errors.invalid_request("Invalid string", param="payment_method")
     alias = cards.alias_for(reference)
     if alias is not None:
-        return _materialise(alias)
+        return materialise(alias)
     method = stored(PaymentMethod, reference)
     if method is None:
         raise errors.no_such("PaymentMethod", reference, "payment_method")
@@ -137,7 +137,7 @@ def _find_payment_method(reference) -> PaymentMethod:
 
 
 # --- the status machine ---
-def _require_status(intent: PaymentIntent, action: str, field: str = "") -> None:
+def require_status(intent: PaymentIntent, action: str, field: str = "") -> None:
     allowed = ALLOWED_FROM[action]
     if intent.status in allowed:
         return
@@ -150,19 +150,19 @@ def _payment_scenario() -> scenarios.Scenario | None:
     return scenario if scenario and scenarios.PAYMENT in scenario.points else None
 
 
-def _check_gateway() -> None:
+def check_gateway() -> None:
     """A PAYMENT scenario without a Stripe test card (payment_failed) is an outage."""
     scenario = _payment_scenario()
     if scenario is not None and not scenario.stripe_payment_method:
         raise errors.api_error()
 
 
-def _prepare_confirmation(intent: PaymentIntent, method: PaymentMethod | None) -> PaymentMethod:
+def prepare_confirmation(intent: PaymentIntent, method: PaymentMethod | None) -> PaymentMethod:
     """Check that `intent` can be confirmed and pick the card it charges: a forced scenario's
     test card, else `method`."""
     scenario = _payment_scenario()
     if scenario is not None:
-        method = _materialise(cards.alias_for(scenario.stripe_payment_method))
+        method = materialise(cards.alias_for(scenario.stripe_payment_method))
     if method is None:
         raise errors.unexpected_state(MISSING_PAYMENT_METHOD, param="payment_method")
     automatic = intent.data["automatic_payment_methods"]
@@ -171,7 +171,7 @@ def _prepare_confirmation(intent: PaymentIntent, method: PaymentMethod | None) -
     return method
 
 
-def _attempt(intent: PaymentIntent, method: PaymentMethod, options: ConfirmOptions) -> None:
+def attempt(intent: PaymentIntent, method: PaymentMethod, options: ConfirmOptions) -> None:
     """Confirm `intent` with `method`. Raises the card error of a decline (already recorded)."""
     intent.data.update(payment_method=method.id, last_payment_error=None, next_action=None)
     if method.card.authentication:
@@ -179,7 +179,7 @@ def _attempt(intent: PaymentIntent, method: PaymentMethod, options: ConfirmOptio
             raise _decline(intent, method, cards.AUTHENTICATION_REQUIRED)
         intent.data["status"] = Status.REQUIRES_ACTION
         intent.data["next_action"] = _next_action(intent, options.use_stripe_sdk)
-        _save(intent, "payment_intent.requires_action")
+        save(intent, "payment_intent.requires_action")
         return
     failure = _charge(intent, method)
     if failure is not None:
@@ -205,7 +205,7 @@ def _new_charge(
     intent: PaymentIntent, method: PaymentMethod, decline: cards.Decline | None, authenticated: bool
 ) -> Charge:
     now = clock.now()
-    charge_id = _new_id("ch")
+    charge_id = new_id("ch")
     data = objects.charge(
         id=charge_id,
         created=int(now.timestamp()),
@@ -234,10 +234,10 @@ def _charge(
     data["latest_charge"] = charge.id
     if data["capture_method"] == "manual":
         data.update(status=Status.REQUIRES_CAPTURE, amount_capturable=data["amount"])
-        _save(intent, "payment_intent.amount_capturable_updated")
+        save(intent, "payment_intent.amount_capturable_updated")
     else:
         data.update(status=Status.SUCCEEDED, amount_received=data["amount"])
-        _save(intent, "payment_intent.succeeded")
+        save(intent, "payment_intent.succeeded")
     return None
 
 
@@ -259,17 +259,17 @@ def _decline(
         next_action=None,
         amount_capturable=0,
     )
-    _save(intent, "payment_intent.payment_failed")
+    save(intent, "payment_intent.payment_failed")
     error.payment_intent = copy.deepcopy(intent.data)
     return error
 
 
-def _save(intent: PaymentIntent, event: str) -> None:
+def save(intent: PaymentIntent, event: str) -> None:
     intent.save()
-    _announce(intent, event)
+    announce(intent, event)
 
 
-def _announce(intent: PaymentIntent, event: str) -> None:
+def announce(intent: PaymentIntent, event: str) -> None:
     """Tell the hub about `event` (Stripe's webhook event type) once the transaction commits."""
     snapshot = copy.deepcopy(intent.data)
     transaction.on_commit(lambda: _notify(event, snapshot))
@@ -285,11 +285,11 @@ def _notify(event: str, intent: dict) -> None:
             log.error("%r failed on %s", receiver, event, exc_info=result)
 
 
-def _refund(
+def refund(
     charge: Charge, amount: int, reason: str | None = None, metadata: dict | None = None
 ) -> Refund:
     now = clock.now()
-    refund_id = _new_id("re")
+    refund_id = new_id("re")
     data = objects.refund(
         id=refund_id,
         created=int(now.timestamp()),
@@ -306,7 +306,7 @@ def _refund(
     return refund
 
 
-def _get_intent(intent_id: str, *, lock: bool = False) -> PaymentIntent:
+def get_intent(intent_id: str, *, lock: bool = False) -> PaymentIntent:
     rows = PaymentIntent.objects.select_for_update() if lock else PaymentIntent.objects
     intent = stored(rows, intent_id)
     if intent is None:
@@ -347,5 +347,5 @@ def finish_authentication(intent_id: str, *, succeeded: bool) -> PaymentIntent |
                 payment_method=None,
                 last_payment_error=failure.error_object(),
             )
-            _save(intent, "payment_intent.payment_failed")
+            save(intent, "payment_intent.payment_failed")
     return intent

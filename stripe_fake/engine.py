@@ -4,6 +4,11 @@
 `(status, headers, body)`. Everything that talks to the fake goes through it: the HTTP view at
 `/stripe/v1/…` and the SDK's in-process `stripe_fake.client.EmbeddedHTTPClient`.
 
+This module is the entry point (auth, routing, idempotency, the error envelope); the rest is
+split as moto splits a service: `routes` (the dispatch table), `responses` (parameters in,
+wire objects out, one function per endpoint) and `backend` (state and rules: the intent status
+machine, charges, declines, 3-D Secure, refunds, change notices).
+
 What it does, as Stripe's test mode does (docs.stripe.com/api, /testing, /error-codes):
 - test secret keys only (`sk_test_…`/`rk_test_…`, Bearer or Basic); `livemode` is always false;
 - PaymentIntents: create (optionally confirming at once), retrieve, update, confirm, cancel,
@@ -48,8 +53,8 @@ from checkout_hub.models import IdempotencyRecord
 from checkout_hub.services import idempotency
 
 from . import encoding, errors
-from .responses import Call, _refuse_unknown, refuse_nul_bytes
-from .routes import Route, _route
+from .responses import Call, refuse_nul_bytes, refuse_unknown
+from .routes import Route, resolve
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +89,10 @@ def handle(method: str, path: str, query: str, headers: Mapping[str, str], body:
     replayed = False
     try:
         api_key = _api_key(headers)
-        route, ids = _route(method, path)
+        route, ids = resolve(method, path)
         form = query if method == "GET" else f"{query}&{body.decode('utf-8', 'replace')}"
         params = encoding.decode(form)
-        _refuse_unknown(params, route.params)
+        refuse_unknown(params, route.params)
         refuse_nul_bytes(params)
         run = functools.partial(
             _execute, route, Call(params, request_id, reply_headers["Stripe-Version"]), ids

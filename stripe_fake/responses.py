@@ -13,22 +13,7 @@ from dataclasses import dataclass
 from checkout_hub import clock
 from checkout_hub.services import money
 
-from . import cards, errors, objects
-from .backend import (
-    ConfirmOptions,
-    _announce,
-    _attempt,
-    _check_gateway,
-    _find_payment_method,
-    _get_intent,
-    _materialise,
-    _new_id,
-    _prepare_confirmation,
-    _refund,
-    _require_status,
-    _save,
-    stored,
-)
+from . import backend, cards, errors, objects
 from .models import Charge, PaymentIntent, PaymentMethod, Refund, WireObject
 
 Status = PaymentIntent.Status
@@ -72,7 +57,7 @@ class Call:
     version: str
 
 
-def _refuse_unknown(values: dict, allowed, prefix: str = "") -> None:
+def refuse_unknown(values: dict, allowed, prefix: str = "") -> None:
     unknown = [_param_name(prefix, name) for name in values if name not in allowed]
     if unknown:
         raise errors.parameter_unknown(unknown)
@@ -272,7 +257,7 @@ def _automatic_payment_methods(params: dict, version: str) -> dict | None:
         return {"allow_redirects": "always", "enabled": True}
     prefix = "automatic_payment_methods"
     fields = _mapping(value, prefix)
-    _refuse_unknown(fields, ("enabled", "allow_redirects"), prefix)
+    refuse_unknown(fields, ("enabled", "allow_redirects"), prefix)
     if "enabled" not in fields:
         raise errors.parameter_missing(f"{prefix}[enabled]")
     if not _boolean(fields["enabled"], f"{prefix}[enabled]"):
@@ -288,8 +273,8 @@ def _off_session(value) -> bool:
     return value in ("one_off", "recurring") or _boolean(value, "off_session")
 
 
-def _confirm_options(params: dict) -> ConfirmOptions:
-    return ConfirmOptions(
+def _confirm_options(params: dict) -> backend.ConfirmOptions:
+    return backend.ConfirmOptions(
         off_session=_off_session(params.get("off_session")),
         error_on_requires_action=_boolean(
             params.get("error_on_requires_action"), "error_on_requires_action"
@@ -338,7 +323,7 @@ CARD_FIELDS = ("number", "exp_month", "exp_year", "cvc", "token")
 
 def _card_method(fields: dict, prefix: str = "") -> PaymentMethod:
     """POST /v1/payment_methods (or `payment_method_data`): a card by number or by token."""
-    _refuse_unknown(fields, PAYMENT_METHOD_FIELDS, prefix)
+    refuse_unknown(fields, PAYMENT_METHOD_FIELDS, prefix)
     kind = fields.get("type")
     if not kind:
         raise errors.parameter_missing(_param_name(prefix, "type"))
@@ -350,7 +335,7 @@ def _card_method(fields: dict, prefix: str = "") -> PaymentMethod:
     card = fields.get("card")
     if not isinstance(card, dict):
         raise errors.parameter_missing(_param_name(prefix, "card"))
-    _refuse_unknown(card, CARD_FIELDS, _param_name(prefix, "card"))
+    refuse_unknown(card, CARD_FIELDS, _param_name(prefix, "card"))
     billing = _mapping(fields.get("billing_details"), _param_name(prefix, "billing_details"))
     metadata = _metadata({}, fields.get("metadata", ""))
     token = _string(card.get("token"), _param_name(prefix, "card[token]"))
@@ -358,7 +343,7 @@ def _card_method(fields: dict, prefix: str = "") -> PaymentMethod:
         alias = cards.alias_for(token) if token.startswith("tok_") else None
         if alias is None:
             raise errors.no_such("token", token, _param_name(prefix, "card[token]"))
-        return _materialise(alias, billing=billing, metadata=metadata)
+        return backend.materialise(alias, billing=billing, metadata=metadata)
     for name in ("number", "exp_month", "exp_year"):
         if not card.get(name):
             raise errors.parameter_missing(_param_name(prefix, f"card[{name}]"))
@@ -378,7 +363,7 @@ def _card_method(fields: dict, prefix: str = "") -> PaymentMethod:
     alias = cards.ALIAS_BY_NUMBER.get(number)
     if alias is None:
         raise errors.card_error(cards.LIVE_CARD)
-    return _materialise(
+    return backend.materialise(
         alias,
         exp_month=exp_month,
         exp_year=exp_year,
@@ -420,7 +405,7 @@ def _payment_method_from(params: dict) -> PaymentMethod | None:
         fields = _mapping(params["payment_method_data"], "payment_method_data")
         return _card_method(fields, "payment_method_data")
     if params.get("payment_method"):
-        return _find_payment_method(params["payment_method"])
+        return backend.find_payment_method(params["payment_method"])
     return None
 
 
@@ -457,10 +442,10 @@ def create_payment_intent(call: Call) -> dict:
         params.get("confirmation_method"), "confirmation_method", CONFIRMATION_METHODS, "automatic"
     )
     if confirm:
-        _check_gateway()
+        backend.check_gateway()
     method = _payment_method_from(params)
     now = clock.now()
-    intent_id = _new_id("pi")
+    intent_id = backend.new_id("pi")
     data = objects.payment_intent(
         id=intent_id,
         client_secret=f"{intent_id}_secret_{clock.random_string(25)}",
@@ -477,16 +462,16 @@ def create_payment_intent(call: Call) -> dict:
     return_url = _string(params.get("return_url"), "return_url") or ""
     intent = PaymentIntent(id=intent_id, created=now, data=data, return_url=return_url)
     if confirm:
-        method = _prepare_confirmation(intent, method)
-    _save(intent, "payment_intent.created")
+        method = backend.prepare_confirmation(intent, method)
+    backend.save(intent, "payment_intent.created")
     if confirm:
-        _attempt(intent, method, options)
+        backend.attempt(intent, method, options)
     return _render(intent, expand)
 
 
 def retrieve_payment_intent(call: Call, intent_id: str) -> dict:
     expand = _expansions(call.params, "payment_intent")
-    intent = _get_intent(intent_id)
+    intent = backend.get_intent(intent_id)
     _check_client_secret(intent, call.params)
     return _render(intent, expand)
 
@@ -494,10 +479,10 @@ def retrieve_payment_intent(call: Call, intent_id: str) -> dict:
 def update_payment_intent(call: Call, intent_id: str) -> dict:
     params = call.params
     expand = _expansions(params, "payment_intent")
-    intent = _get_intent(intent_id, lock=True)
+    intent = backend.get_intent(intent_id, lock=True)
     restricted = [name for name in params if name not in ALWAYS_UPDATABLE]
     if restricted:
-        _require_status(intent, "update", restricted[0])
+        backend.require_status(intent, "update", restricted[0])
     data = intent.data
     currency = _currency(params["currency"]) if "currency" in params else data["currency"]
     if "amount" in params or "currency" in params:
@@ -519,18 +504,18 @@ def confirm_payment_intent(call: Call, intent_id: str) -> dict:
     params = call.params
     expand = _expansions(params, "payment_intent")
     options = _confirm_options(params)
-    intent = _get_intent(intent_id, lock=True)
+    intent = backend.get_intent(intent_id, lock=True)
     _check_client_secret(intent, params)
-    _require_status(intent, "confirm")
-    _check_gateway()
+    backend.require_status(intent, "confirm")
+    backend.check_gateway()
     method = _payment_method_from(params)
     if method is None and intent.data["payment_method"]:
         method = PaymentMethod.objects.filter(pk=intent.data["payment_method"]).first()
     _apply_fields(intent.data, params)
     if "return_url" in params:
         intent.return_url = _string(params["return_url"], "return_url") or ""
-    method = _prepare_confirmation(intent, method)
-    _attempt(intent, method, options)
+    method = backend.prepare_confirmation(intent, method)
+    backend.attempt(intent, method, options)
     return _render(intent, expand)
 
 
@@ -538,12 +523,12 @@ def cancel_payment_intent(call: Call, intent_id: str) -> dict:
     params = call.params
     expand = _expansions(params, "payment_intent")
     reason = _choice(params.get("cancellation_reason"), "cancellation_reason", CANCELLATION_REASONS)
-    intent = _get_intent(intent_id, lock=True)
-    _require_status(intent, "cancel")
+    intent = backend.get_intent(intent_id, lock=True)
+    backend.require_status(intent, "cancel")
     data = intent.data
     if intent.status == Status.REQUIRES_CAPTURE:  # the authorisation is released
         charge = Charge.objects.select_for_update().get(pk=data["latest_charge"])
-        _refund(charge, charge.data["amount"] - charge.data["amount_refunded"])
+        backend.refund(charge, charge.data["amount"] - charge.data["amount_refunded"])
     data.update(
         status=Status.CANCELED,
         canceled_at=clock.timestamp(),
@@ -551,15 +536,15 @@ def cancel_payment_intent(call: Call, intent_id: str) -> dict:
         amount_capturable=0,
         next_action=None,
     )
-    _save(intent, "payment_intent.canceled")
+    backend.save(intent, "payment_intent.canceled")
     return _render(intent, expand)
 
 
 def capture_payment_intent(call: Call, intent_id: str) -> dict:
     params = call.params
     expand = _expansions(params, "payment_intent")
-    intent = _get_intent(intent_id, lock=True)
-    _require_status(intent, "capture")
+    intent = backend.get_intent(intent_id, lock=True)
+    backend.require_status(intent, "capture")
     data = intent.data
     capturable = data["amount_capturable"]
     amount = capturable
@@ -577,9 +562,9 @@ def capture_payment_intent(call: Call, intent_id: str) -> dict:
     charge.data.update(captured=True, amount_captured=amount)
     charge.save()
     if amount < charge.data["amount"]:  # the rest of the authorisation is released
-        _refund(charge, charge.data["amount"] - amount)
+        backend.refund(charge, charge.data["amount"] - amount)
     data.update(status=Status.SUCCEEDED, amount_received=amount, amount_capturable=0)
-    _save(intent, "payment_intent.succeeded")
+    backend.save(intent, "payment_intent.succeeded")
     return _render(intent, expand)
 
 
@@ -609,8 +594,8 @@ def create_refund(call: Call) -> dict:
             code="amount_too_large",
             param="amount",
         )
-    refund = _refund(charge, amount, reason, metadata)
-    _announce(charge.payment_intent, "charge.refunded")
+    refund = backend.refund(charge, amount, reason, metadata)
+    backend.announce(charge.payment_intent, "charge.refunded")
     return _render(refund, expand)
 
 
@@ -623,7 +608,7 @@ def _refundable_charge(intent_id, charge_id) -> Charge:
         )
     charges = Charge.objects.select_for_update().select_related("payment_intent")
     if charge_id:
-        charge = stored(charges, charge_id)
+        charge = backend.stored(charges, charge_id)
         if charge is None:
             raise errors.no_such("charge", charge_id, "charge")
         if intent_id and charge.payment_intent_id != intent_id:
@@ -631,7 +616,7 @@ def _refundable_charge(intent_id, charge_id) -> Charge:
                 f"Charge {charge.id} does not belong to PaymentIntent {intent_id}.", param="charge"
             )
     else:
-        intent = stored(PaymentIntent, intent_id)
+        intent = backend.stored(PaymentIntent, intent_id)
         if intent is None:
             raise errors.no_such("payment_intent", intent_id, "payment_intent")
         charge = charges.filter(pk=intent.data["latest_charge"] or "").first()
@@ -646,7 +631,7 @@ def _refundable_charge(intent_id, charge_id) -> Charge:
 
 def retrieve_refund(call: Call, refund_id: str) -> dict:
     expand = _expansions(call.params, "refund")
-    refund = stored(Refund, refund_id)
+    refund = backend.stored(Refund, refund_id)
     if refund is None:
         raise errors.no_such("refund", refund_id, "id", status=404)
     return _render(refund, expand)
@@ -660,7 +645,7 @@ def create_payment_method(call: Call) -> dict:
 
 def retrieve_payment_method(call: Call, payment_method_id: str) -> dict:
     expand = _expansions(call.params, "payment_method")
-    method = stored(PaymentMethod, payment_method_id)
+    method = backend.stored(PaymentMethod, payment_method_id)
     if method is None:
         raise errors.no_such("PaymentMethod", payment_method_id, "payment_method", status=404)
     return _render(method, expand)
@@ -668,7 +653,7 @@ def retrieve_payment_method(call: Call, payment_method_id: str) -> dict:
 
 def retrieve_charge(call: Call, charge_id: str) -> dict:
     expand = _expansions(call.params, "charge")
-    charge = stored(Charge, charge_id)
+    charge = backend.stored(Charge, charge_id)
     if charge is None:
         raise errors.no_such("charge", charge_id, "id", status=404)
     return _render(charge, expand)

@@ -120,7 +120,7 @@ ROUTES = [
 ]
 
 
-def _route(method: str, path: str) -> tuple[Route, dict[str, str]]:
+def resolve(method: str, path: str) -> tuple[Route, dict[str, str]]:
     for route in ROUTES:
         match = route.pattern.fullmatch(path)
         if match and route.method == method:
