@@ -7,8 +7,3 @@ class CheckoutHubConfig(AppConfig):
 
     def ready(self):
         from checkout_hub import signals  # noqa: F401  (scenario-rule cache invalidation)
-        from checkout_hub.services.payments import stripe_gateway
-        from stripe_fake.signals import payment_intent_updated
-
-        # The embedded fake's change notices stand in for Stripe's payment_intent.* webhooks.
-        payment_intent_updated.connect(stripe_gateway.on_intent_updated, dispatch_uid="hub")

@@ -1,3 +1,8 @@
+"""The embedded Stripe fake's app: when it loads, it installs itself into the hub's Stripe
+gateway (its in-process HTTP client for STRIPE_FAKE=1, its admin page as the "dashboard"
+link, its change signal wired to the gateway's settling) and lists its keys in
+`manage.py credentials`. The core never imports this app; this app may import the core."""
+
 from django.apps import AppConfig
 
 
@@ -8,8 +13,26 @@ class StripeFakeConfig(AppConfig):
 
     def ready(self):
         from checkout_hub import credentials
+        from checkout_hub.services.payments import stripe_gateway
+
+        from . import signals
+        from .client import EmbeddedHTTPClient
 
         credentials.register("stripe", stripe_access)
+        # The fake installs itself: the core names no fake (DESIGN.md, imports point down).
+        stripe_gateway.use_embedded_fake(
+            http_client_factory=EmbeddedHTTPClient, dashboard_url=admin_url
+        )
+        # Its change notices stand in for Stripe's payment_intent.* webhooks.
+        signals.payment_intent_updated.connect(stripe_gateway.on_intent_updated, dispatch_uid="hub")
+
+
+def admin_url(intent_id: str) -> str:
+    """The fake's admin page for a PaymentIntent (what Stripe's Dashboard is for Stripe)."""
+    from django.contrib.admin.utils import quote
+    from django.urls import reverse
+
+    return reverse("admin:stripe_fake_paymentintent_change", args=[quote(intent_id)])
 
 
 def stripe_access() -> dict:

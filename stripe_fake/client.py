@@ -92,11 +92,17 @@ def _journal(method, path, query, headers, body, reply: engine.Reply, started: f
         correlation_id=reply_headers.get("Request-Id", ""),
         scenario=scenario.name if scenario else "",
         remote_addr=None,
-        request_headers=journal.redact_headers(headers),
+        request_headers=journal.redact_headers(_printable(headers)),
         request_body=journal.redact_body(body, "application/x-www-form-urlencoded"),
-        response_headers=journal.redact_headers(reply_headers),
+        response_headers=journal.redact_headers(_printable(reply_headers)),
         response_body=journal.redact_body(reply_body, "application/json"),
     )
+
+
+def _printable(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers with any NUL escaped: an in-process caller can send one (no HTTP server lets it
+    through), and the journal's PostgreSQL JSON cannot hold it."""
+    return {name: str(value).replace("\x00", "\\u0000") for name, value in headers.items()}
 
 
 async def _chunks(body: bytes) -> AsyncIterator[bytes]:

@@ -19,7 +19,7 @@ from checkout_hub.models import Vendor
 from checkout_hub.services import money, scenarios
 from checkout_hub.services.errors import UnknownScenario
 
-from . import engine, objects
+from . import backend, engine, objects
 from .models import PaymentIntent, PaymentMethod
 
 # The redirect_status the return_url gets after 3-D Secure: "succeeded" for these, else "failed".
@@ -64,7 +64,7 @@ def authenticate(request, intent_id: str):
     the intent's return_url with payment_intent, payment_intent_client_secret and
     redirect_status added to its query."""
     request.hub_vendor = Vendor.STRIPE
-    intent = engine.intent_for_secret(intent_id, request.GET.get("client_secret", ""))
+    intent = backend.intent_for_secret(intent_id, request.GET.get("client_secret", ""))
     if intent is None:
         return _page(request, "Payment not found", "This authentication link is not valid.", 404)
     if intent.status != PaymentIntent.Status.REQUIRES_ACTION:
@@ -83,7 +83,7 @@ def authenticate(request, intent_id: str):
             },
             status=200 if request.method == "GET" else 400,
         )
-    finished = engine.finish_authentication(intent.id, succeeded=action == "complete")
+    finished = backend.finish_authentication(intent.id, succeeded=action == "complete")
     if finished is None:  # another request finished it first
         return _not_waiting(request, PaymentIntent.objects.get(pk=intent.id))
     redirect_status = "succeeded" if finished.status in PAID_STATUSES else "failed"

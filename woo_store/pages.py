@@ -95,6 +95,12 @@ def order_received_url(order: Order) -> str:
     return f"{settings.HUB_PUBLIC_URL}{path}?key={order.order_key}"
 
 
+def stripe_return_url(order: Order) -> str:
+    """Where Stripe sends the buyer after 3-D Secure: the order-received page, which settles
+    the intent (WooCommerce Stripe's UPE redirect handling)."""
+    return order_received_url(order) + "&wc_payment_method=stripe"
+
+
 @require_safe
 def order_received(request, order_id: int):
     order = _order(order_id, request.GET.get("key", ""))
@@ -223,7 +229,7 @@ def _pay(order: Order, method: str, form: dict):
         card = stripe_gateway.payment_method_for_card(number) if number else None
         data = {
             "payment_method": card or form["stripe_test_card"] or TEST_CARDS[0][0],
-            "return_url": order_received_url(order) + "&wc_payment_method=stripe",
+            "return_url": stripe_return_url(order),
         }
     return checkout.pay_for_order(
         order, payment_method=method, payment_data=data, billing=billing

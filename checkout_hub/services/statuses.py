@@ -125,3 +125,42 @@ def _count_coupons(order: Order, step: int) -> None:
         Coupon.objects.filter(code__in=codes).update(
             usage_count=Greatest(F("usage_count") + step, 0)
         )
+
+
+# --- payments ---
+# Imported here, with the section it serves, so the order pipeline above stays as it was.
+from checkout_hub.models import Payment  # noqa: E402
+
+P = Payment.Status
+
+# A Payment is created pending (or, offline, stays pending until staff see the money); a
+# gateway answer moves it on. Failed and cancelled are final: a retry is a new Payment row,
+# as a new PaymentIntent confirmation is a new charge. A partial refund leaves it succeeded.
+PAYMENT_TRANSITIONS: dict[str, set[str]] = {
+    P.PENDING: {P.REQUIRES_ACTION, P.PROCESSING, P.SUCCEEDED, P.FAILED, P.CANCELLED},
+    P.REQUIRES_ACTION: {P.PROCESSING, P.SUCCEEDED, P.FAILED, P.CANCELLED},
+    P.PROCESSING: {P.SUCCEEDED, P.FAILED, P.CANCELLED},
+    P.SUCCEEDED: {P.REFUNDED},
+    P.FAILED: set(),
+    P.CANCELLED: set(),
+    P.REFUNDED: set(),
+}
+
+
+def can_transition_payment(current: str, new: str) -> bool:
+    return current == new or new in PAYMENT_TRANSITIONS.get(current, set())
+
+
+def transition_payment(payment: Payment, new: str) -> Payment:
+    """Move `payment` to `new` (raises InvalidStatusTransition, kind "payment"). Only sets the
+    field: the caller saves it with the other fields the same gateway answer writes, in one
+    UPDATE (include "status" in its update_fields)."""
+    if not can_transition_payment(payment.status, new):
+        raise InvalidStatusTransition(
+            f"A payment cannot go from {payment.status} to {new}.",
+            kind="payment",
+            current=payment.status,
+            requested=new,
+        )
+    payment.status = new
+    return payment

@@ -9,6 +9,7 @@ import time
 
 import pytest
 import stripe
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from checkout_hub.models import IdempotencyRecord, Order, Payment
@@ -31,12 +32,55 @@ def order(db) -> Order:
 
 
 def pay(order, method="pm_card_visa", **data):
+    data.setdefault("return_url", "https://shop.test/thanks")
     return payments.pay(order, "stripe", {"payment_method": method, **data})
+
+
+def test_the_return_url_may_be_a_function_of_the_order(order, client):
+    outcome = pay(
+        order, "pm_card_authenticationRequired", return_url=lambda o: f"https://shop.test/{o.pk}"
+    )
+    intent = stripe_gateway.client().v1.payment_intents.retrieve(outcome.details["payment_intent"])
+    assert intent.next_action.redirect_to_url.return_url == f"https://shop.test/{order.pk}"
+
+
+def test_a_missing_return_url_is_a_programming_error_before_any_charge(order):
+    with pytest.raises(ValueError, match=r'payment_data\["return_url"\]'):
+        payments.pay(order, "stripe", {"payment_method": "pm_card_visa"})
+    assert not order.payments.exists()
 
 
 def test_client_is_the_embedded_fake_by_default():
     client = stripe_gateway.client()
     assert isinstance(client._requestor._client, EmbeddedHTTPClient)
+    assert stripe_gateway.client() is client  # built once per configuration
+
+
+@pytest.fixture
+def no_fake(monkeypatch):
+    """The hub as if stripe_fake were not in INSTALLED_APPS."""
+    monkeypatch.setattr(stripe_gateway, "_embedded_fake", None)
+    stripe_gateway._client.cache_clear()
+    yield
+    monkeypatch.undo()
+    stripe_gateway._client.cache_clear()
+
+
+def test_stripe_fake_on_without_the_fake_installed_says_so(no_fake):
+    with pytest.raises(ImproperlyConfigured, match="'stripe_fake' to INSTALLED_APPS"):
+        stripe_gateway.client()
+    assert stripe_gateway.dashboard_url("pi_3Ab") is None  # admin keeps working
+
+
+def test_the_fake_installs_itself(no_fake):
+    seen = []
+    stripe_gateway.use_embedded_fake(
+        http_client_factory=lambda: seen.append("built") or EmbeddedHTTPClient(),
+        dashboard_url=lambda pi: f"/look/{pi}",
+    )
+    assert stripe_gateway.client() is stripe_gateway.client()
+    assert seen == ["built"]
+    assert stripe_gateway.dashboard_url("pi_3Ab") == "/look/pi_3Ab"
 
 
 def test_create_then_confirm_each_with_its_own_key(order):

@@ -115,3 +115,19 @@ def test_three_d_secure_is_pending_with_the_challenge(client, cart):
     details = {d["key"]: d["value"] for d in result["payment_details"]}
     assert details["intent_status"] == "requires_action"
     assert Payment.objects.get(order_id=body["order_id"]).status == "requires_action"
+
+
+@pytest.mark.parametrize("method", ["pm_card_visa\u0000", "pm_card_nope"])
+def test_an_unknown_card_is_a_failure_not_a_server_error(client, cart, method):
+    """Bad input never breaks the hub: Stripe's resource_missing comes back as a refused
+    payment (on PostgreSQL a NUL once failed the write with a DataError and a 500)."""
+    reply = checkout(client, cart, method)
+    assert reply.status_code == 400, reply.content
+    body = reply.json()
+    assert (body["status"], body["payment_result"]["payment_status"]) == ("failed", "failure")
+    details = {d["key"]: d["value"] for d in body["payment_result"]["payment_details"]}
+    assert details["error_code"] == "resource_missing"
+    assert details["message"] == f"No such PaymentMethod: '{method}'"
+    payment = Payment.objects.get(order_id=body["order_id"])
+    assert (payment.status, payment.error_code) == ("failed", "resource_missing")
+    assert "\x00" not in payment.message

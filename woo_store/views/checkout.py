@@ -24,6 +24,7 @@ from checkout_hub.services.errors import (
 )
 
 from .. import errors
+from ..pages import stripe_return_url
 from ..serializers import checkout as wire
 from ..serializers.cart import cart_payload
 from ..serializers.requests import CheckoutRequest, CheckoutUpdateRequest, OrderPayRequest
@@ -44,8 +45,23 @@ def _truthy(value) -> bool:
     return (value.lower() if isinstance(value, str) else value) in TRUE_VALUES
 
 
+# Where a Store API client may put the payment method: WooCommerce Stripe's legacy
+# `stripe_source`, its UPE `wc-stripe-payment-method`, or a plain `payment_method` (and the
+# hub has always read `paymentMethod` too).
+PAYMENT_METHOD_KEYS = (
+    "stripe_source",
+    "wc-stripe-payment-method",
+    "payment_method",
+    "paymentMethod",
+)
+
+
 def _payment_data(items: list[dict]) -> dict:
-    return {item["key"]: item["value"] for item in items}
+    """Woo's payment_data list in the payment service's neutral keys; after 3-D Secure the
+    buyer comes back to this store's order-received page."""
+    values = {item["key"]: item["value"] for item in items}
+    method = next((values[k] for k in PAYMENT_METHOD_KEYS if values.get(k)), None)
+    return {"payment_method": method, "return_url": stripe_return_url}
 
 
 class CheckoutRoute(WooSessionView):

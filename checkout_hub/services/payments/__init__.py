@@ -77,11 +77,13 @@ def fail(order: Order, gateway_id: str, exc: PaymentDeclined | PaymentFailed) ->
     payment = exc.facts.get("payment") or Payment(
         order=order, gateway=gateway_id, amount=order.total, currency=order.currency
     )
-    payment.status = Payment.Status.FAILED
+    statuses.transition_payment(payment, Payment.Status.FAILED)
     payment.reference = exc.facts.get("reference") or payment.reference or ""
     payment.error_code = exc.facts.get("gateway_code") or exc.code
     payment.decline_code = exc.facts.get("decline_code") or ""
-    payment.message = exc.message
+    # A gateway may echo what the buyer sent (an unknown id), NUL and all; PostgreSQL text
+    # cannot hold one, so it is kept visibly escaped.
+    payment.message = exc.message.replace("\x00", "\\u0000")
     payment.save()
     statuses.transition(order, Order.Status.FAILED)
     if order.cart_id:
@@ -109,7 +111,7 @@ def refund(order: Order, amount: int | None = None, reason: str = "") -> int:
         with transaction.atomic():
             payment.amount_refunded += part
             if payment.amount_refunded >= payment.amount:
-                payment.status = Payment.Status.REFUNDED
+                statuses.transition_payment(payment, Payment.Status.REFUNDED)
             payment.data = {
                 **payment.data,
                 "refunds": [*payment.data.get("refunds", []), record["id"]],

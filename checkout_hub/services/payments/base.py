@@ -9,8 +9,19 @@ from checkout_hub.models import Order, Payment
 
 @dataclass
 class PaymentOutcome:
-    """What a gateway did. `status` uses WooCommerce's payment_result vocabulary:
-    success, pending (the buyer must act: redirect or 3-D Secure), failure, error."""
+    """What a gateway did.
+
+    `status` is the hub's neutral payment-outcome vocabulary (it borrows WooCommerce's
+    payment_result words, as the first vendor spoke them, but means no vendor's wire):
+
+    - "success": the gateway took the payment, or holds it (offline methods, authorised only);
+    - "pending": the buyer must act first (a redirect, 3-D Secure); `redirect_url` says where;
+    - "failure": refused (a declined card, bad card data); raised as PaymentDeclined;
+    - "error": the gateway failed; raised as PaymentFailed.
+
+    A gateway returns only success or pending; failure and error travel as the exceptions.
+    Each vendor maps these words to its own (the Store API's payment_status says them as they
+    are; HWP answers paid/pending/processing)."""
 
     status: str
     order_status: str

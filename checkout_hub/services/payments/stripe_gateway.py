@@ -1,9 +1,23 @@
 """Card payments through the official `stripe` SDK: the only way the hub talks to a gateway.
 
-`client()` builds the one StripeClient from settings. By default its HTTP client is the
-embedded fake (`stripe_fake.client.EmbeddedHTTPClient`), which answers in-process like Stripe
-test mode; `STRIPE_API_BASE` sends the same calls over HTTP to a stripe-mock or the hub's own
-`/stripe`, and `STRIPE_FAKE=0` with a real `sk_test_` key talks to Stripe itself.
+`client()` builds the one StripeClient from settings. By default (`STRIPE_FAKE=1`) its HTTP
+client is the embedded fake's, which answers in-process like Stripe test mode;
+`STRIPE_API_BASE` sends the same calls over HTTP to a stripe-mock or the hub's own `/stripe`,
+and `STRIPE_FAKE=0` with a real `sk_test_` key talks to Stripe itself.
+
+The core never imports the fake: the fake installs itself when its app loads, by calling
+`use_embedded_fake()` with its HTTP client factory and its admin link (and by connecting its
+change signal to `on_intent_updated`). With `STRIPE_FAKE=1` and no fake installed, `client()`
+raises ImproperlyConfigured saying so.
+
+What a vendor passes to `payments.pay(order, "stripe", payment_data)`, in the hub's neutral
+keys (each vendor maps its own wire keys into them):
+
+- `payment_method`: a PaymentMethod id or Stripe test alias (`pm_card_visa`), or a `tok_…`;
+- `return_url`: where Stripe sends the buyer back after 3-D Secure, a string or a callable
+  `order -> str` (a vendor that pays while placing the order has no order id yet). Required:
+  the hub has no vendor-neutral page to send a buyer to, so a missing one is a programming
+  error (ValueError), raised before anything is charged.
 
 A payment is a PaymentIntent **create** followed by a separate **confirm** with `return_url`
 (the HWP bridge's two-step flow; WooCommerce's Stripe plugin confirms the same way). Both calls
@@ -16,12 +30,13 @@ webhooks would).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import stripe
 from django.conf import settings
-from django.contrib.admin.utils import quote
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.urls import reverse
 
 from checkout_hub.models import Order, Payment
 
@@ -29,25 +44,49 @@ from .. import scenarios, statuses
 from ..errors import PaymentDeclined, PaymentFailed
 from .base import Gateway, PaymentOutcome
 
-# Where a Store API client may put the payment method: WooCommerce Stripe's legacy
-# `stripe_source`, its UPE `wc-stripe-payment-method`, or a plain `payment_method`.
-PAYMENT_METHOD_KEYS = (
-    "stripe_source",
-    "wc-stripe-payment-method",
-    "payment_method",
-    "paymentMethod",
-)
 # Scenario header forwarded to a fake reached over HTTP (never to Stripe itself).
 SCENARIO_HEADER = "X-Hub-Scenario"
+
+
+@dataclass(frozen=True)
+class EmbeddedFake:
+    """What an in-process Stripe fake gives the gateway: `http_client_factory()` builds the
+    SDK's HTTP client that answers in-process; `dashboard_url(pi_id)` is where staff see an
+    intent (its admin page)."""
+
+    http_client_factory: Callable[[], stripe.HTTPClient]
+    dashboard_url: Callable[[str], str]
+
+
+# Set by the fake's AppConfig.ready() (stripe_fake.apps); None when no fake is installed.
+_embedded_fake: EmbeddedFake | None = None
+
+
+def use_embedded_fake(
+    *, http_client_factory: Callable[[], stripe.HTTPClient], dashboard_url: Callable[[str], str]
+) -> None:
+    """Install an in-process Stripe fake: the client that STRIPE_FAKE=1 selects. Called once
+    by the fake when its app loads; calling it again replaces the fake (and the cached client,
+    which was built with the old one)."""
+    global _embedded_fake
+    _embedded_fake = EmbeddedFake(http_client_factory, dashboard_url)
+    _client.cache_clear()
+
+
+def _fake() -> EmbeddedFake:
+    if _embedded_fake is None:
+        raise ImproperlyConfigured(
+            "STRIPE_FAKE is on but no embedded Stripe fake is installed: add 'stripe_fake' to "
+            "INSTALLED_APPS, or set STRIPE_FAKE=0 (with STRIPE_API_BASE or a real sk_test_ key)."
+        )
+    return _embedded_fake
 
 
 @functools.cache
 def _client(api_key: str, api_base: str, fake: bool, retries: int) -> stripe.StripeClient:
     options: dict = {"max_network_retries": retries}
     if fake:
-        from stripe_fake.client import EmbeddedHTTPClient
-
-        options["http_client"] = EmbeddedHTTPClient()
+        options["http_client"] = _fake().http_client_factory()
     elif api_base:
         options["base_addresses"] = {"api": api_base}
     return stripe.StripeClient(api_key, **options)
@@ -74,18 +113,25 @@ def dashboard_url(reference: str) -> str | None:
     if not reference.startswith("pi_"):
         return None
     if settings.STRIPE_FAKE:
-        return reverse("admin:stripe_fake_paymentintent_change", args=[quote(reference)])
+        # No fake installed: nowhere to look (admin must not fail over a link).
+        return _embedded_fake.dashboard_url(reference) if _embedded_fake else None
     if settings.STRIPE_API_BASE:
         return None
     mode = "" if settings.STRIPE_SECRET_KEY.startswith("sk_live_") else "test/"
     return f"https://dashboard.stripe.com/{mode}payments/{reference}"
 
 
-def return_url_for(order: Order) -> str:
-    """Where Stripe sends the buyer after 3-D Secure: the order-received page, which settles
-    the intent (WooCommerce Stripe's UPE redirect handling)."""
-    path = reverse("woo_store_pages:order-received", args=[order.pk])
-    return f"{settings.HUB_PUBLIC_URL}{path}?key={order.order_key}&wc_payment_method=stripe"
+def return_url_for(order: Order, payment_data: dict) -> str:
+    """The vendor's `return_url` for `order` (a string, or a callable given the order)."""
+    url = payment_data.get("return_url")
+    if callable(url):
+        url = url(order)
+    if not url:
+        raise ValueError(
+            'The Stripe gateway needs payment_data["return_url"], the page Stripe sends the '
+            "buyer back to after 3-D Secure (each vendor passes its own)."
+        )
+    return url
 
 
 def _error_facts(exc: stripe.StripeError, payment: Payment, call: str) -> dict:
@@ -122,8 +168,8 @@ class StripeGateway(Gateway):
         return bool(settings.STRIPE_SECRET_KEY)
 
     def process(self, order: Order, payment_data: dict) -> PaymentOutcome:
-        method = next((payment_data[k] for k in PAYMENT_METHOD_KEYS if payment_data.get(k)), None)
-        return_url = payment_data.get("return_url") or return_url_for(order)
+        method = payment_data.get("payment_method") or None
+        return_url = return_url_for(order, payment_data)
         payment = Payment.objects.create(
             order=order,
             gateway=self.id,
@@ -178,7 +224,7 @@ class StripeGateway(Gateway):
         payment.data = {"status": status, "latest_charge": intent.get("latest_charge")}
         details = {"payment_intent": intent["id"], "intent_status": status}
         if status == "requires_action":
-            payment.status = Payment.Status.REQUIRES_ACTION
+            statuses.transition_payment(payment, Payment.Status.REQUIRES_ACTION)
             payment.save(update_fields=["status", "data", "updated_at"])
             action = intent.get("next_action") or {}
             url = (action.get("redirect_to_url") or {}).get("url", "")
@@ -191,13 +237,13 @@ class StripeGateway(Gateway):
                 details=details,
             )
         if status == "processing":
-            payment.status = Payment.Status.PROCESSING
+            statuses.transition_payment(payment, Payment.Status.PROCESSING)
             payment.save(update_fields=["status", "data", "updated_at"])
             return PaymentOutcome("pending", Order.Status.ON_HOLD, payment, details=details)
         if status == "requires_capture":  # authorised only: WooCommerce Stripe holds the order
             payment.save(update_fields=["data", "updated_at"])
             return PaymentOutcome("success", Order.Status.ON_HOLD, payment, details=details)
-        payment.status = Payment.Status.SUCCEEDED
+        statuses.transition_payment(payment, Payment.Status.SUCCEEDED)
         payment.save(update_fields=["status", "data", "updated_at"])
         return PaymentOutcome(
             "success", Order.Status.PROCESSING, payment, details=details, paid=True

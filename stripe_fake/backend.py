@@ -1,0 +1,351 @@
+"""The embedded Stripe fake's backend: its state and rules, as a moto backend holds them.
+
+The PaymentIntent status machine (which action may start from which status), test-card
+PaymentMethods, charges, declines, 3-D Secure, refunds and the change notices
+(`signals.payment_intent_updated`). It reads no request: `responses` parses parameters and
+calls in here.
+"""
+
+from __future__ import annotations
+
+import copy
+import hmac
+import logging
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from checkout_hub import clock
+from checkout_hub.services import scenarios
+
+from . import cards, errors, objects, signals
+from .models import Charge, PaymentIntent, PaymentMethod, Refund
+
+log = logging.getLogger(__name__)
+
+Status = PaymentIntent.Status
+
+# The statuses each action may start from; any other is payment_intent_unexpected_state.
+UNFINISHED = (
+    Status.REQUIRES_PAYMENT_METHOD,
+    Status.REQUIRES_CONFIRMATION,
+    Status.REQUIRES_ACTION,
+)
+ALLOWED_FROM = {
+    "confirm": UNFINISHED,
+    "update": UNFINISHED,
+    "cancel": (
+        Status.REQUIRES_PAYMENT_METHOD,
+        Status.REQUIRES_CAPTURE,
+        Status.REQUIRES_CONFIRMATION,
+        Status.REQUIRES_ACTION,
+        Status.PROCESSING,
+    ),
+    "capture": (Status.REQUIRES_CAPTURE,),
+}
+REFUSALS = {
+    "confirm": "You cannot confirm this PaymentIntent because it has a status of {status}. Only "
+    "a PaymentIntent with one of the following statuses may be confirmed: {allowed}.",
+    "update": "This PaymentIntent's {field} could not be updated because it has a status of "
+    "{status}. You may only update the {field} of a PaymentIntent with one of the following "
+    "statuses: {allowed}.",
+    "cancel": "You cannot cancel this PaymentIntent because it has a status of {status}. Only a "
+    "PaymentIntent with one of the following statuses may be canceled: {allowed}.",
+    "capture": "This PaymentIntent could not be captured because it has a status of {status}. "
+    "Only a PaymentIntent with one of the following statuses may be captured: {allowed}.",
+}
+
+MISSING_PAYMENT_METHOD = (
+    "You cannot confirm this PaymentIntent because it's missing a payment method. You can "
+    "either update the PaymentIntent with a payment method and then confirm it again, or "
+    "confirm it again directly with a payment method."
+)
+RETURN_URL_REQUIRED = (
+    "This PaymentIntent is configured to accept payment methods enabled in your Dashboard. "
+    "Because some of these payment methods might redirect your customer off of your page, you "
+    "must provide a `return_url`. If you don't want to accept redirect-based payment methods, "
+    "set `automatic_payment_methods[enabled]` to `true` and "
+    "`automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and "
+    "Payment Intents."
+)
+
+
+@dataclass(frozen=True)
+class ConfirmOptions:
+    off_session: bool = False
+    error_on_requires_action: bool = False
+    use_stripe_sdk: bool = False
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{clock.random_string(24)}"
+
+
+# --- payment methods ---
+def stored(rows, object_id):
+    """The object of `rows` (a model or queryset) with id `object_id`, or None. An id that is
+    not a string, or holds a NUL, names nothing, as an unknown id does: PostgreSQL text cannot
+    hold a NUL, so asking the database would fail instead of finding nothing."""
+    if not isinstance(object_id, str) or "\x00" in object_id:
+        return None
+    if not hasattr(rows, "filter"):
+        rows = rows.objects
+    return rows.filter(pk=object_id).first()
+
+
+def materialise(
+    alias: str,
+    *,
+    exp_month: int | None = None,
+    exp_year: int | None = None,
+    cvc_given: bool = False,
+    billing: dict | None = None,
+    metadata: dict | None = None,
+) -> PaymentMethod:
+    """A new PaymentMethod for a test card, as Stripe makes one for each use of an alias."""
+    now = clock.now()
+    method_id = new_id("pm")
+    data = objects.payment_method(
+        id=method_id,
+        created=int(now.timestamp()),
+        card=cards.TEST_CARDS[alias],
+        exp_month=exp_month or now.month,
+        exp_year=exp_year or now.year + 1,
+        cvc_given=cvc_given,
+        billing=billing,
+        metadata=metadata or {},
+    )
+    method = PaymentMethod(id=method_id, created=now, test_card=alias, data=data)
+    method.save()
+    return method
+
+
+def find_payment_method(reference) -> PaymentMethod:
+    """A `pm_…` id, a test alias or a `tok_…` token (a new PaymentMethod for the last two)."""
+    if not isinstance(reference, str):
+        raise errors.invalid_request("Invalid string", param="payment_method")
+    alias = cards.alias_for(reference)
+    if alias is not None:
+        return materialise(alias)
+    method = stored(PaymentMethod, reference)
+    if method is None:
+        raise errors.no_such("PaymentMethod", reference, "payment_method")
+    return method
+
+
+# --- the status machine ---
+def require_status(intent: PaymentIntent, action: str, field: str = "") -> None:
+    allowed = ALLOWED_FROM[action]
+    if intent.status in allowed:
+        return
+    message = REFUSALS[action].format(status=intent.status, allowed=", ".join(allowed), field=field)
+    raise errors.unexpected_state(message, payment_intent=copy.deepcopy(intent.data))
+
+
+def _payment_scenario() -> scenarios.Scenario | None:
+    scenario = scenarios.current()
+    return scenario if scenario and scenarios.PAYMENT in scenario.points else None
+
+
+def check_gateway() -> None:
+    """A PAYMENT scenario without a Stripe test card (payment_failed) is an outage."""
+    scenario = _payment_scenario()
+    if scenario is not None and not scenario.stripe_payment_method:
+        raise errors.api_error()
+
+
+def prepare_confirmation(intent: PaymentIntent, method: PaymentMethod | None) -> PaymentMethod:
+    """Check that `intent` can be confirmed and pick the card it charges: a forced scenario's
+    test card, else `method`."""
+    scenario = _payment_scenario()
+    if scenario is not None:
+        method = materialise(cards.alias_for(scenario.stripe_payment_method))
+    if method is None:
+        raise errors.unexpected_state(MISSING_PAYMENT_METHOD, param="payment_method")
+    automatic = intent.data["automatic_payment_methods"]
+    if automatic and automatic["allow_redirects"] != "never" and not intent.return_url:
+        raise errors.invalid_request(RETURN_URL_REQUIRED, param="return_url")
+    return method
+
+
+def attempt(intent: PaymentIntent, method: PaymentMethod, options: ConfirmOptions) -> None:
+    """Confirm `intent` with `method`. Raises the card error of a decline (already recorded)."""
+    intent.data.update(payment_method=method.id, last_payment_error=None, next_action=None)
+    if method.card.authentication:
+        if options.off_session or options.error_on_requires_action:
+            raise _decline(intent, method, cards.AUTHENTICATION_REQUIRED)
+        intent.data["status"] = Status.REQUIRES_ACTION
+        intent.data["next_action"] = _next_action(intent, options.use_stripe_sdk)
+        save(intent, "payment_intent.requires_action")
+        return
+    failure = _charge(intent, method)
+    if failure is not None:
+        raise failure
+
+
+def _next_action(intent: PaymentIntent, use_stripe_sdk: bool) -> dict:
+    path = reverse("stripe_fake:authenticate", args=[intent.id])
+    query = urlencode({"client_secret": intent.data["client_secret"]})
+    url = f"{settings.HUB_PUBLIC_URL}{path}?{query}"
+    if intent.return_url and not use_stripe_sdk:
+        return {
+            "type": "redirect_to_url",
+            "redirect_to_url": {"return_url": intent.return_url, "url": url},
+        }
+    return {
+        "type": "use_stripe_sdk",
+        "use_stripe_sdk": {"type": "three_d_secure_redirect", "stripe_js": url},
+    }
+
+
+def _new_charge(
+    intent: PaymentIntent, method: PaymentMethod, decline: cards.Decline | None, authenticated: bool
+) -> Charge:
+    now = clock.now()
+    charge_id = new_id("ch")
+    data = objects.charge(
+        id=charge_id,
+        created=int(now.timestamp()),
+        intent=intent.data,
+        method=method.data,
+        card=method.card,
+        decline=decline,
+        captured=decline is None and intent.data["capture_method"] != "manual",
+        authenticated=authenticated,
+    )
+    charge = Charge(id=charge_id, created=now, payment_intent=intent, data=data)
+    charge.save()
+    return charge
+
+
+def _charge(
+    intent: PaymentIntent, method: PaymentMethod, authenticated: bool = False
+) -> errors.StripeError | None:
+    """Charge the card (its 3-D Secure done, if it needed it). Returns the card error of a
+    decline, already recorded on the intent."""
+    decline = method.card.decline
+    if decline is not None:
+        return _decline(intent, method, decline, authenticated)
+    charge = _new_charge(intent, method, None, authenticated)
+    data = intent.data
+    data["latest_charge"] = charge.id
+    if data["capture_method"] == "manual":
+        data.update(status=Status.REQUIRES_CAPTURE, amount_capturable=data["amount"])
+        save(intent, "payment_intent.amount_capturable_updated")
+    else:
+        data.update(status=Status.SUCCEEDED, amount_received=data["amount"])
+        save(intent, "payment_intent.succeeded")
+    return None
+
+
+def _decline(
+    intent: PaymentIntent,
+    method: PaymentMethod,
+    decline: cards.Decline,
+    authenticated: bool = False,
+) -> errors.StripeError:
+    """Record a declined charge: a failed Charge, the intent back to requires_payment_method
+    with `last_payment_error`. Returns the 402 error to answer."""
+    charge = _new_charge(intent, method, decline, authenticated)
+    error = errors.card_error(decline, charge=charge.id, payment_method=method.data)
+    intent.data.update(
+        status=Status.REQUIRES_PAYMENT_METHOD,
+        payment_method=None,
+        last_payment_error=error.error_object(),
+        latest_charge=charge.id,
+        next_action=None,
+        amount_capturable=0,
+    )
+    save(intent, "payment_intent.payment_failed")
+    error.payment_intent = copy.deepcopy(intent.data)
+    return error
+
+
+def save(intent: PaymentIntent, event: str) -> None:
+    intent.save()
+    announce(intent, event)
+
+
+def announce(intent: PaymentIntent, event: str) -> None:
+    """Tell the hub about `event` (Stripe's webhook event type) once the transaction commits."""
+    snapshot = copy.deepcopy(intent.data)
+    transaction.on_commit(lambda: _notify(event, snapshot))
+
+
+def _notify(event: str, intent: dict) -> None:
+    # A failing receiver must not fail the API call that changed the intent (like a webhook
+    # endpoint that answers 500), so it is logged instead.
+    for receiver, result in signals.payment_intent_updated.send_robust(
+        sender=None, intent=intent, event=event
+    ):
+        if isinstance(result, Exception):
+            log.error("%r failed on %s", receiver, event, exc_info=result)
+
+
+def refund(
+    charge: Charge, amount: int, reason: str | None = None, metadata: dict | None = None
+) -> Refund:
+    now = clock.now()
+    refund_id = new_id("re")
+    data = objects.refund(
+        id=refund_id,
+        created=int(now.timestamp()),
+        charge=charge.data,
+        amount=amount,
+        reason=reason,
+        metadata=metadata or {},
+    )
+    refund = Refund(id=refund_id, created=now, charge=charge, data=data)
+    refund.save()
+    charge.data["amount_refunded"] += amount
+    charge.data["refunded"] = charge.data["amount_refunded"] >= charge.data["amount"]
+    charge.save()
+    return refund
+
+
+def get_intent(intent_id: str, *, lock: bool = False) -> PaymentIntent:
+    rows = PaymentIntent.objects.select_for_update() if lock else PaymentIntent.objects
+    intent = stored(rows, intent_id)
+    if intent is None:
+        raise errors.no_such("payment_intent", intent_id, "intent", status=404)
+    return intent
+
+
+# --- 3-D Secure, for the hub's test authentication page ---
+def intent_for_secret(intent_id: str, client_secret: str) -> PaymentIntent | None:
+    """The intent, if `client_secret` is its secret (the page must not confirm ids)."""
+    intent = stored(PaymentIntent, intent_id)
+    if intent is None or not client_secret:
+        return None
+    if not hmac.compare_digest(client_secret.encode(), intent.data["client_secret"].encode()):
+        return None
+    return intent
+
+
+def finish_authentication(intent_id: str, *, succeeded: bool) -> PaymentIntent | None:
+    """The buyer passed (or failed) 3-D Secure: charge the card, or record the failure.
+    None when the intent is no longer waiting for authentication."""
+    with transaction.atomic():
+        intent = (
+            PaymentIntent.objects.select_for_update()
+            .filter(pk=intent_id, status=Status.REQUIRES_ACTION)
+            .first()
+        )
+        if intent is None:
+            return None
+        method = PaymentMethod.objects.get(pk=intent.data["payment_method"])
+        intent.data["next_action"] = None
+        if succeeded:
+            _charge(intent, method, authenticated=True)  # a decline is recorded, not raised
+        else:
+            failure = errors.authentication_failed(method.data)
+            intent.data.update(
+                status=Status.REQUIRES_PAYMENT_METHOD,
+                payment_method=None,
+                last_payment_error=failure.error_object(),
+            )
+            save(intent, "payment_intent.payment_failed")
+    return intent

@@ -1,0 +1,669 @@
+"""The embedded Stripe fake's responses: read each endpoint's parameters (every value arrives
+as a string, Stripe's way) and answer its wire object, calling the backend for state and
+rules. One function per endpoint; `routes.ROUTES` maps paths to them.
+"""
+
+from __future__ import annotations
+
+import copy
+import hmac
+import re
+from dataclasses import dataclass
+
+from checkout_hub import clock
+from checkout_hub.services import money
+
+from . import backend, cards, errors, objects
+from .models import Charge, PaymentIntent, PaymentMethod, Refund, WireObject
+
+Status = PaymentIntent.Status
+
+# From this API version on, an intent without payment_method_types gets automatic payment
+# methods (and so needs a return_url to confirm).
+AUTOMATIC_PAYMENT_METHODS_SINCE = "2023-08-16"
+MAX_AMOUNT = 99_999_999
+# Stripe's minimum charge amounts (docs.stripe.com/currencies#minimum-and-maximum-charge-amounts);
+# other currencies get 50 minor units.
+MINIMUM_AMOUNTS = {
+    "usd": 50, "aud": 50, "brl": 50, "cad": 50, "chf": 50, "eur": 50, "inr": 50, "jpy": 50,
+    "nzd": 50, "sgd": 50, "gbp": 30, "bgn": 100, "aed": 200, "myr": 200, "pln": 200, "ron": 200,
+    "dkk": 250, "nok": 300, "sek": 300, "hkd": 400, "mxn": 1000, "thb": 1000, "czk": 1500,
+    "huf": 17500,
+}  # fmt: skip
+
+CAPTURE_METHODS = ("automatic", "automatic_async", "manual")
+CONFIRMATION_METHODS = ("automatic", "manual")
+SETUP_FUTURE_USAGES = ("off_session", "on_session")
+ALLOW_REDIRECTS = ("always", "never")
+CANCELLATION_REASONS = ("duplicate", "fraudulent", "requested_by_customer", "abandoned")
+REFUND_REASONS = ("duplicate", "fraudulent", "requested_by_customer")
+
+# What may still change on an intent whatever its status.
+ALWAYS_UPDATABLE = {"description", "metadata", "receipt_email", "shipping", "expand"}
+
+# Objects that `expand[]` can replace by id, per object type.
+EXPANDABLE: dict[str, dict[str, type[WireObject]]] = {
+    "payment_intent": {"latest_charge": Charge, "payment_method": PaymentMethod},
+    "payment_method": {},
+    "charge": {"payment_intent": PaymentIntent},
+    "refund": {"charge": Charge, "payment_intent": PaymentIntent},
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    params: dict
+    request_id: str
+    version: str
+
+
+def refuse_unknown(values: dict, allowed, prefix: str = "") -> None:
+    unknown = [_param_name(prefix, name) for name in values if name not in allowed]
+    if unknown:
+        raise errors.parameter_unknown(unknown)
+
+
+# Parameters that name an object: one with a NUL is looked up like any other id and answered
+# resource_missing (as Stripe answers an unknown id), not refused as a string.
+ID_PARAMS = {"payment_method", "payment_intent", "charge"}
+
+
+def refuse_nul_bytes(values: dict) -> None:
+    """Refuse any parameter (name or value) holding a NUL: Stripe refuses such strings with an
+    invalid_request_error, and none may reach a database write (PostgreSQL text cannot hold
+    one). The wording is the fake's own; Stripe does not document its message."""
+    for name, value in _flattened(values):
+        if "\x00" in name or ("\x00" in value and name not in ID_PARAMS):
+            shown = name.replace("\x00", "")
+            raise errors.invalid_request(
+                f"Invalid string: {shown} contains a null byte (\\u0000), which is not allowed.",
+                param=shown,
+            )
+
+
+def _flattened(value, prefix: str = ""):
+    """(`a[b][0]`, "x") for every string in the decoded parameters."""
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = ((str(index), item) for index, item in enumerate(value))
+    else:
+        yield prefix, value
+        return
+    for key, item in items:
+        yield from _flattened(item, f"{prefix}[{key}]" if prefix else key)
+
+
+def _param_name(prefix: str, name: str) -> str:
+    """`card[number]` inside `payment_method_data` -> `payment_method_data[card][number]`."""
+    if not prefix:
+        return name
+    head, bracket, rest = name.partition("[")
+    return f"{prefix}[{head}]{bracket}{rest}"
+
+
+# --- reading parameters (every value arrives as a string) ---
+
+
+def _integer(value, param: str) -> int:
+    if not isinstance(value, str) or not re.fullmatch(r"-?\d+", value.strip()):
+        raise errors.invalid_request(
+            f"Invalid integer: {value}", code="parameter_invalid_integer", param=param
+        )
+    return int(value)
+
+
+def _positive_integer(value, param: str) -> int:
+    number = _integer(value, param)
+    if number < 1:
+        raise errors.invalid_request(
+            "This value must be greater than or equal to 1.",
+            code="parameter_invalid_integer",
+            param=param,
+        )
+    return number
+
+
+def _boolean(value, param: str, default: bool = False) -> bool:
+    if value is None:
+        return default
+    if value not in ("true", "false"):
+        raise errors.invalid_request(f"Invalid boolean: {value}", param=param)
+    return value == "true"
+
+
+def _one_of(choices) -> str:
+    return ", ".join(choices[:-1]) + f", or {choices[-1]}"
+
+
+def _choice(value, param: str, choices, default=None):
+    if value is None or value == "":
+        return default
+    if value not in choices:
+        raise errors.invalid_request(
+            f"Invalid {param}: must be one of {_one_of(choices)}", param=param
+        )
+    return value
+
+
+def _string(value, param: str) -> str | None:
+    """A string parameter; the empty string unsets it (None)."""
+    if value is not None and not isinstance(value, str):
+        raise errors.invalid_request(f"Invalid string: {value}", param=param)
+    return value or None
+
+
+def _mapping(value, param: str) -> dict:
+    """A hash parameter; the empty string unsets it ({})."""
+    if value is None or value == "":
+        return {}
+    if not isinstance(value, dict):
+        raise errors.invalid_request("Invalid object", param=param)
+    return value
+
+
+def _strings(value, param: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise errors.invalid_request("Invalid array", param=param)
+    return value
+
+
+def _metadata(current: dict, value) -> dict:
+    """Stripe's metadata update: keys merge in, an empty value deletes its key, and an empty
+    `metadata` clears them all."""
+    if value == "":
+        return {}
+    changes = _mapping(value, "metadata")
+    merged = dict(current)
+    for key, item in changes.items():
+        if not isinstance(item, str):
+            raise errors.invalid_request("Invalid metadata value", param=f"metadata[{key}]")
+        if item:
+            merged[key] = item
+        else:
+            merged.pop(key, None)
+    return merged
+
+
+def _merged(base: dict, changes: dict) -> dict:
+    result = dict(base)
+    for key, value in changes.items():
+        result[key] = _merged(result.get(key) or {}, value) if isinstance(value, dict) else value
+    return result
+
+
+def _currency(value) -> str:
+    if value is None:
+        raise errors.parameter_missing("currency")
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{3}", value):
+        raise errors.invalid_request(f"Invalid currency: {value}.", param="currency")
+    return value.lower()
+
+
+def _display(amount: int, currency: str) -> str:
+    """$0.50, as Stripe writes amounts in its messages."""
+    return money.currency(currency).symbol + money.to_decimal_string(amount, currency)
+
+
+def _amount(value, currency: str) -> int:
+    amount = _positive_integer(value, "amount")
+    minimum = MINIMUM_AMOUNTS.get(currency, 50)
+    if amount < minimum:
+        raise errors.invalid_request(
+            f"Amount must be at least {_display(minimum, currency)} {currency}",
+            code="amount_too_small",
+            param="amount",
+        )
+    if amount > MAX_AMOUNT:
+        raise errors.invalid_request(
+            f"Amount must be no more than {_display(MAX_AMOUNT, currency)}",
+            code="amount_too_large",
+            param="amount",
+        )
+    return amount
+
+
+def _expansions(params: dict, kind: str) -> list[str]:
+    if "expand" not in params:
+        return []
+    fields = _strings(params["expand"], "expand")
+    for field in fields:
+        if field not in EXPANDABLE[kind]:
+            raise errors.invalid_request(f"This property cannot be expanded ({field}).")
+    return fields
+
+
+def _render(obj: WireObject, expand: list[str]) -> dict:
+    """The wire object, with the `expand[]` fields replaced by the objects they name."""
+    data = copy.deepcopy(obj.data)
+    for field in expand:
+        if data[field]:
+            model = EXPANDABLE[data["object"]][field]
+            data[field] = model.objects.get(pk=data[field]).data
+    return data
+
+
+def _automatic_payment_methods(params: dict, version: str) -> dict | None:
+    value = params.get("automatic_payment_methods")
+    if value is not None and "payment_method_types" in params:
+        raise errors.invalid_request(
+            "You may only specify one of these parameters: automatic_payment_methods, "
+            "payment_method_types.",
+            param="automatic_payment_methods",
+        )
+    if value is None:
+        if "payment_method_types" in params or version[:10] < AUTOMATIC_PAYMENT_METHODS_SINCE:
+            return None
+        return {"allow_redirects": "always", "enabled": True}
+    prefix = "automatic_payment_methods"
+    fields = _mapping(value, prefix)
+    refuse_unknown(fields, ("enabled", "allow_redirects"), prefix)
+    if "enabled" not in fields:
+        raise errors.parameter_missing(f"{prefix}[enabled]")
+    if not _boolean(fields["enabled"], f"{prefix}[enabled]"):
+        return None
+    allow = _choice(
+        fields.get("allow_redirects"), f"{prefix}[allow_redirects]", ALLOW_REDIRECTS, "always"
+    )
+    return {"allow_redirects": allow, "enabled": True}
+
+
+def _off_session(value) -> bool:
+    # off_session also takes "one_off" or "recurring", both meaning true.
+    return value in ("one_off", "recurring") or _boolean(value, "off_session")
+
+
+def _confirm_options(params: dict) -> backend.ConfirmOptions:
+    return backend.ConfirmOptions(
+        off_session=_off_session(params.get("off_session")),
+        error_on_requires_action=_boolean(
+            params.get("error_on_requires_action"), "error_on_requires_action"
+        ),
+        use_stripe_sdk=_boolean(params.get("use_stripe_sdk"), "use_stripe_sdk"),
+    )
+
+
+def _apply_fields(data: dict, params: dict) -> None:
+    """Set the intent fields a create, update or confirm carries (validating each)."""
+    if "capture_method" in params:
+        data["capture_method"] = _choice(
+            params["capture_method"], "capture_method", CAPTURE_METHODS, "automatic"
+        )
+    for name in (
+        "customer",
+        "description",
+        "receipt_email",
+        "statement_descriptor",
+        "statement_descriptor_suffix",
+        "transfer_group",
+    ):
+        if name in params:
+            data[name] = _string(params[name], name)
+    if "metadata" in params:
+        data["metadata"] = _metadata(data["metadata"], params["metadata"])
+    if "payment_method_options" in params:
+        changes = _mapping(params["payment_method_options"], "payment_method_options")
+        data["payment_method_options"] = _merged(data["payment_method_options"], changes)
+    if "payment_method_types" in params:
+        data["payment_method_types"] = _strings(
+            params["payment_method_types"], "payment_method_types"
+        )
+    if "setup_future_usage" in params:
+        data["setup_future_usage"] = _choice(
+            params["setup_future_usage"], "setup_future_usage", SETUP_FUTURE_USAGES
+        )
+    if "shipping" in params:
+        data["shipping"] = objects.shipping(_mapping(params["shipping"], "shipping"))
+
+
+# --- payment methods ---
+PAYMENT_METHOD_FIELDS = ("type", "card", "billing_details", "metadata")
+CARD_FIELDS = ("number", "exp_month", "exp_year", "cvc", "token")
+
+
+def _card_method(fields: dict, prefix: str = "") -> PaymentMethod:
+    """POST /v1/payment_methods (or `payment_method_data`): a card by number or by token."""
+    refuse_unknown(fields, PAYMENT_METHOD_FIELDS, prefix)
+    kind = fields.get("type")
+    if not kind:
+        raise errors.parameter_missing(_param_name(prefix, "type"))
+    if kind != "card":
+        raise errors.invalid_request(
+            f"The embedded Stripe fake only supports card payment methods, not '{kind}'.",
+            param=_param_name(prefix, "type"),
+        )
+    card = fields.get("card")
+    if not isinstance(card, dict):
+        raise errors.parameter_missing(_param_name(prefix, "card"))
+    refuse_unknown(card, CARD_FIELDS, _param_name(prefix, "card"))
+    billing = _mapping(fields.get("billing_details"), _param_name(prefix, "billing_details"))
+    metadata = _metadata({}, fields.get("metadata", ""))
+    token = _string(card.get("token"), _param_name(prefix, "card[token]"))
+    if token:
+        alias = cards.alias_for(token) if token.startswith("tok_") else None
+        if alias is None:
+            raise errors.no_such("token", token, _param_name(prefix, "card[token]"))
+        return backend.materialise(alias, billing=billing, metadata=metadata)
+    for name in ("number", "exp_month", "exp_year"):
+        if not card.get(name):
+            raise errors.parameter_missing(_param_name(prefix, f"card[{name}]"))
+    number = re.sub(r"[\s-]", "", _string(card["number"], _param_name(prefix, "card[number]")))
+    if not number.isdigit() or not 12 <= len(number) <= 19:
+        raise errors.card_field_error(
+            "invalid_number", "The card number is not a valid credit card number.", "number"
+        )
+    if not cards.luhn_valid(number):
+        raise errors.card_field_error(
+            "incorrect_number", "Your card number is incorrect.", "number"
+        )
+    exp_month, exp_year = _expiry(card["exp_month"], card["exp_year"])
+    cvc = _string(card.get("cvc"), _param_name(prefix, "card[cvc]")) or ""
+    if cvc and not (cvc.isdigit() and 3 <= len(cvc) <= 4):
+        raise errors.card_field_error("invalid_cvc", "Your card's security code is invalid.", "cvc")
+    alias = cards.ALIAS_BY_NUMBER.get(number)
+    if alias is None:
+        raise errors.card_error(cards.LIVE_CARD)
+    return backend.materialise(
+        alias,
+        exp_month=exp_month,
+        exp_year=exp_year,
+        cvc_given=bool(cvc),
+        billing=billing,
+        metadata=metadata,
+    )
+
+
+def _expiry(month_value, year_value) -> tuple[int, int]:
+    invalid_month = errors.card_field_error(
+        "invalid_expiry_month", "Your card's expiration month is invalid.", "exp_month"
+    )
+    invalid_year = errors.card_field_error(
+        "invalid_expiry_year", "Your card's expiration year is invalid.", "exp_year"
+    )
+    if not str(month_value).isdigit() or not 1 <= int(month_value) <= 12:
+        raise invalid_month
+    if not str(year_value).isdigit():
+        raise invalid_year
+    month, year = int(month_value), int(year_value)
+    year += 2000 if year < 100 else 0
+    today = clock.now()
+    if year < today.year:
+        raise invalid_year
+    if (year, month) < (today.year, today.month):
+        raise invalid_month
+    return month, year
+
+
+def _payment_method_from(params: dict) -> PaymentMethod | None:
+    """The method a create, update or confirm names (payment_method or payment_method_data)."""
+    if params.get("payment_method") and "payment_method_data" in params:
+        raise errors.invalid_request(
+            "You may only specify one of these parameters: payment_method, payment_method_data.",
+            param="payment_method_data",
+        )
+    if "payment_method_data" in params:
+        fields = _mapping(params["payment_method_data"], "payment_method_data")
+        return _card_method(fields, "payment_method_data")
+    if params.get("payment_method"):
+        return backend.find_payment_method(params["payment_method"])
+    return None
+
+
+def _check_client_secret(intent: PaymentIntent, params: dict) -> None:
+    secret = params.get("client_secret")
+    if secret is not None and not hmac.compare_digest(
+        str(secret).encode(), intent.data["client_secret"].encode()
+    ):
+        raise errors.invalid_request(
+            "The client_secret provided does not match the client_secret associated with the "
+            "PaymentIntent.",
+            param="client_secret",
+        )
+
+
+# --- endpoints: one function each, listed in ROUTES below ---
+def create_payment_intent(call: Call) -> dict:
+    params = call.params
+    expand = _expansions(params, "payment_intent")
+    if "amount" not in params:
+        raise errors.parameter_missing("amount")
+    currency = _currency(params.get("currency"))
+    amount = _amount(params["amount"], currency)
+    confirm = _boolean(params.get("confirm"), "confirm")
+    if not confirm:
+        for name in CONFIRM_ONLY_PARAMS:
+            if name in params:
+                raise errors.invalid_request(
+                    f"The parameter {name} can only be passed when confirm is true.", param=name
+                )
+    options = _confirm_options(params)
+    automatic = _automatic_payment_methods(params, call.version)
+    confirmation_method = _choice(
+        params.get("confirmation_method"), "confirmation_method", CONFIRMATION_METHODS, "automatic"
+    )
+    if confirm:
+        backend.check_gateway()
+    method = _payment_method_from(params)
+    now = clock.now()
+    intent_id = backend.new_id("pi")
+    data = objects.payment_intent(
+        id=intent_id,
+        client_secret=f"{intent_id}_secret_{clock.random_string(25)}",
+        created=int(now.timestamp()),
+        amount=amount,
+        currency=currency,
+        automatic_payment_methods=automatic,
+        payment_method_types=["card"],
+        confirmation_method=confirmation_method,
+    )
+    _apply_fields(data, params)
+    if method is not None:
+        data.update(payment_method=method.id, status=Status.REQUIRES_CONFIRMATION)
+    return_url = _string(params.get("return_url"), "return_url") or ""
+    intent = PaymentIntent(id=intent_id, created=now, data=data, return_url=return_url)
+    if confirm:
+        method = backend.prepare_confirmation(intent, method)
+    backend.save(intent, "payment_intent.created")
+    if confirm:
+        backend.attempt(intent, method, options)
+    return _render(intent, expand)
+
+
+def retrieve_payment_intent(call: Call, intent_id: str) -> dict:
+    expand = _expansions(call.params, "payment_intent")
+    intent = backend.get_intent(intent_id)
+    _check_client_secret(intent, call.params)
+    return _render(intent, expand)
+
+
+def update_payment_intent(call: Call, intent_id: str) -> dict:
+    params = call.params
+    expand = _expansions(params, "payment_intent")
+    intent = backend.get_intent(intent_id, lock=True)
+    restricted = [name for name in params if name not in ALWAYS_UPDATABLE]
+    if restricted:
+        backend.require_status(intent, "update", restricted[0])
+    data = intent.data
+    currency = _currency(params["currency"]) if "currency" in params else data["currency"]
+    if "amount" in params or "currency" in params:
+        data["amount"] = _amount(params.get("amount", str(data["amount"])), currency)
+        data["currency"] = currency
+    _apply_fields(data, params)
+    if "payment_method" in params or "payment_method_data" in params:
+        method = _payment_method_from(params)
+        data.update(
+            payment_method=method.id if method else None,
+            status=Status.REQUIRES_CONFIRMATION if method else Status.REQUIRES_PAYMENT_METHOD,
+            next_action=None,
+        )
+    intent.save()  # Stripe sends no event for an update
+    return _render(intent, expand)
+
+
+def confirm_payment_intent(call: Call, intent_id: str) -> dict:
+    params = call.params
+    expand = _expansions(params, "payment_intent")
+    options = _confirm_options(params)
+    intent = backend.get_intent(intent_id, lock=True)
+    _check_client_secret(intent, params)
+    backend.require_status(intent, "confirm")
+    backend.check_gateway()
+    method = _payment_method_from(params)
+    if method is None and intent.data["payment_method"]:
+        method = PaymentMethod.objects.filter(pk=intent.data["payment_method"]).first()
+    _apply_fields(intent.data, params)
+    if "return_url" in params:
+        intent.return_url = _string(params["return_url"], "return_url") or ""
+    method = backend.prepare_confirmation(intent, method)
+    backend.attempt(intent, method, options)
+    return _render(intent, expand)
+
+
+def cancel_payment_intent(call: Call, intent_id: str) -> dict:
+    params = call.params
+    expand = _expansions(params, "payment_intent")
+    reason = _choice(params.get("cancellation_reason"), "cancellation_reason", CANCELLATION_REASONS)
+    intent = backend.get_intent(intent_id, lock=True)
+    backend.require_status(intent, "cancel")
+    data = intent.data
+    if intent.status == Status.REQUIRES_CAPTURE:  # the authorisation is released
+        charge = Charge.objects.select_for_update().get(pk=data["latest_charge"])
+        backend.refund(charge, charge.data["amount"] - charge.data["amount_refunded"])
+    data.update(
+        status=Status.CANCELED,
+        canceled_at=clock.timestamp(),
+        cancellation_reason=reason,
+        amount_capturable=0,
+        next_action=None,
+    )
+    backend.save(intent, "payment_intent.canceled")
+    return _render(intent, expand)
+
+
+def capture_payment_intent(call: Call, intent_id: str) -> dict:
+    params = call.params
+    expand = _expansions(params, "payment_intent")
+    intent = backend.get_intent(intent_id, lock=True)
+    backend.require_status(intent, "capture")
+    data = intent.data
+    capturable = data["amount_capturable"]
+    amount = capturable
+    if "amount_to_capture" in params:
+        amount = _positive_integer(params["amount_to_capture"], "amount_to_capture")
+    if amount > capturable:
+        raise errors.invalid_request(
+            f"The amount_to_capture ({amount}) cannot be greater than the PaymentIntent's "
+            f"amount_capturable ({capturable}).",
+            code="amount_too_large",
+            param="amount_to_capture",
+        )
+    _apply_fields(data, params)
+    charge = Charge.objects.select_for_update().get(pk=data["latest_charge"])
+    charge.data.update(captured=True, amount_captured=amount)
+    charge.save()
+    if amount < charge.data["amount"]:  # the rest of the authorisation is released
+        backend.refund(charge, charge.data["amount"] - amount)
+    data.update(status=Status.SUCCEEDED, amount_received=amount, amount_capturable=0)
+    backend.save(intent, "payment_intent.succeeded")
+    return _render(intent, expand)
+
+
+def create_refund(call: Call) -> dict:
+    params = call.params
+    expand = _expansions(params, "refund")
+    reason = _choice(params.get("reason"), "reason", REFUND_REASONS)
+    metadata = _metadata({}, params.get("metadata", ""))
+    amount = _positive_integer(params["amount"], "amount") if "amount" in params else None
+    charge = _refundable_charge(params.get("payment_intent"), params.get("charge"))
+    charged, refunded = charge.data["amount"], charge.data["amount_refunded"]
+    if refunded >= charged:
+        raise errors.invalid_request(
+            f"Charge {charge.id} has already been refunded.", code="charge_already_refunded"
+        )
+    remaining = charged - refunded
+    amount = amount or remaining
+    if amount > remaining:
+        currency = charge.data["currency"]
+        limit = (
+            f"unrefunded amount on charge ({_display(remaining, currency)})"
+            if refunded
+            else f"charge amount ({_display(charged, currency)})"
+        )
+        raise errors.invalid_request(
+            f"Refund amount ({_display(amount, currency)}) is greater than {limit}",
+            code="amount_too_large",
+            param="amount",
+        )
+    refund = backend.refund(charge, amount, reason, metadata)
+    backend.announce(charge.payment_intent, "charge.refunded")
+    return _render(refund, expand)
+
+
+def _refundable_charge(intent_id, charge_id) -> Charge:
+    if not intent_id and not charge_id:
+        raise errors.invalid_request(
+            "One of the following params should be provided for this request: payment_intent "
+            "or charge.",
+            code="parameter_missing",
+        )
+    charges = Charge.objects.select_for_update().select_related("payment_intent")
+    if charge_id:
+        charge = backend.stored(charges, charge_id)
+        if charge is None:
+            raise errors.no_such("charge", charge_id, "charge")
+        if intent_id and charge.payment_intent_id != intent_id:
+            raise errors.invalid_request(
+                f"Charge {charge.id} does not belong to PaymentIntent {intent_id}.", param="charge"
+            )
+    else:
+        intent = backend.stored(PaymentIntent, intent_id)
+        if intent is None:
+            raise errors.no_such("payment_intent", intent_id, "payment_intent")
+        charge = charges.filter(pk=intent.data["latest_charge"] or "").first()
+    if charge is None or charge.data["status"] != "succeeded" or not charge.data["captured"]:
+        owner = charge.payment_intent_id if charge else intent_id
+        raise errors.invalid_request(
+            f"This PaymentIntent ({owner}) does not have a successful charge to refund.",
+            param="charge" if charge_id else "payment_intent",
+        )
+    return charge
+
+
+def retrieve_refund(call: Call, refund_id: str) -> dict:
+    expand = _expansions(call.params, "refund")
+    refund = backend.stored(Refund, refund_id)
+    if refund is None:
+        raise errors.no_such("refund", refund_id, "id", status=404)
+    return _render(refund, expand)
+
+
+def create_payment_method(call: Call) -> dict:
+    expand = _expansions(call.params, "payment_method")
+    fields = {name: value for name, value in call.params.items() if name != "expand"}
+    return _render(_card_method(fields), expand)
+
+
+def retrieve_payment_method(call: Call, payment_method_id: str) -> dict:
+    expand = _expansions(call.params, "payment_method")
+    method = backend.stored(PaymentMethod, payment_method_id)
+    if method is None:
+        raise errors.no_such("PaymentMethod", payment_method_id, "payment_method", status=404)
+    return _render(method, expand)
+
+
+def retrieve_charge(call: Call, charge_id: str) -> dict:
+    expand = _expansions(call.params, "charge")
+    charge = backend.stored(Charge, charge_id)
+    if charge is None:
+        raise errors.no_such("charge", charge_id, "id", status=404)
+    return _render(charge, expand)
+
+
+# Parameters only a confirmation uses (create accepts them with confirm=true).
+CONFIRM_ONLY_PARAMS = (
+    "return_url",
+    "off_session",
+    "error_on_requires_action",
+    "mandate_data",
+    "use_stripe_sdk",
+)

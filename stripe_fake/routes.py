@@ -1,0 +1,132 @@
+"""The embedded Stripe fake's routes: Stripe's v1 paths, each with its endpoint in
+`responses` and the parameters it accepts (any other is parameter_unknown).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import errors
+from .responses import (
+    CONFIRM_ONLY_PARAMS,
+    PAYMENT_METHOD_FIELDS,
+    cancel_payment_intent,
+    capture_payment_intent,
+    confirm_payment_intent,
+    create_payment_intent,
+    create_payment_method,
+    create_refund,
+    retrieve_charge,
+    retrieve_payment_intent,
+    retrieve_payment_method,
+    retrieve_refund,
+    update_payment_intent,
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: re.Pattern
+    endpoint: Callable[..., dict]
+    params: frozenset[str]
+
+
+def _route_for(method: str, pattern: str, endpoint, params) -> Route:
+    return Route(method, re.compile(pattern), endpoint, frozenset(params))
+
+
+# Fields create and update share; confirm takes some of them too.
+INTENT_FIELDS = {
+    "capture_method",
+    "customer",
+    "description",
+    "metadata",
+    "payment_method",
+    "payment_method_data",
+    "payment_method_options",
+    "payment_method_types",
+    "receipt_email",
+    "setup_future_usage",
+    "shipping",
+    "statement_descriptor",
+    "statement_descriptor_suffix",
+    "transfer_group",
+}
+CONFIRM_PARAMS = {
+    *CONFIRM_ONLY_PARAMS,
+    "capture_method",
+    "client_secret",
+    "expand",
+    "payment_method",
+    "payment_method_data",
+    "payment_method_options",
+    "payment_method_types",
+    "receipt_email",
+    "setup_future_usage",
+    "shipping",
+}
+INTENT = r"/v1/payment_intents/(?P<intent_id>[^/]+)"
+
+ROUTES = [
+    _route_for(
+        "POST",
+        r"/v1/payment_intents",
+        create_payment_intent,
+        INTENT_FIELDS
+        | set(CONFIRM_ONLY_PARAMS)
+        | {"amount", "currency", "confirm", "confirmation_method", "automatic_payment_methods"}
+        | {"expand"},
+    ),
+    _route_for("GET", INTENT, retrieve_payment_intent, {"client_secret", "expand"}),
+    _route_for(
+        "POST", INTENT, update_payment_intent, INTENT_FIELDS | {"amount", "currency", "expand"}
+    ),
+    _route_for("POST", INTENT + "/confirm", confirm_payment_intent, CONFIRM_PARAMS),
+    _route_for(
+        "POST", INTENT + "/cancel", cancel_payment_intent, {"cancellation_reason", "expand"}
+    ),
+    _route_for(
+        "POST",
+        INTENT + "/capture",
+        capture_payment_intent,
+        {
+            "amount_to_capture",
+            "metadata",
+            "statement_descriptor",
+            "statement_descriptor_suffix",
+            "expand",
+        },
+    ),
+    _route_for(
+        "POST",
+        r"/v1/refunds",
+        create_refund,
+        {"payment_intent", "charge", "amount", "reason", "metadata", "expand"},
+    ),
+    _route_for("GET", r"/v1/refunds/(?P<refund_id>[^/]+)", retrieve_refund, {"expand"}),
+    _route_for(
+        "POST", r"/v1/payment_methods", create_payment_method, {*PAYMENT_METHOD_FIELDS, "expand"}
+    ),
+    _route_for(
+        "GET",
+        r"/v1/payment_methods/(?P<payment_method_id>[^/]+)",
+        retrieve_payment_method,
+        {"expand"},
+    ),
+    _route_for("GET", r"/v1/charges/(?P<charge_id>[^/]+)", retrieve_charge, {"expand"}),
+]
+
+
+def resolve(method: str, path: str) -> tuple[Route, dict[str, str]]:
+    for route in ROUTES:
+        match = route.pattern.fullmatch(path)
+        if match and route.method == method:
+            return route, match.groupdict()
+    raise errors.invalid_request(
+        f"Unrecognized request URL ({method}: {path}). Please see https://stripe.com/docs or we "
+        "can help at https://support.stripe.com/.",
+        status=404,
+    )
