@@ -28,7 +28,7 @@ from checkout_hub import clock
 from checkout_hub.models import Cart, CheckoutSession, Order, Product, Vendor, normalise_email
 from checkout_hub.models import sessions as sessions_model
 
-from . import pricing
+from . import pricing, statuses
 from .checkout import check_lines
 from .errors import (
     CartCompleted,
@@ -37,7 +37,6 @@ from .errors import (
     CheckoutSessionExpired,
     CheckoutSessionNotFound,
     EmptyCart,
-    InvalidStatusTransition,
 )
 
 S = CheckoutSession.Status
@@ -50,7 +49,10 @@ SESSION_TRANSITIONS: dict[str, set[str]] = {
     S.EXPIRED: set(),
     S.CANCELLED: set(),
 }
-FINAL_STATUSES = {status for status, following in SESSION_TRANSITIONS.items() if not following}
+# Moving to the status a session already has is refused: two requests racing to complete
+# (or expire) one session must not both succeed.
+SESSIONS = statuses.StatusTable("checkout_session", SESSION_TRANSITIONS, stay=False)
+FINAL_STATUSES = SESSIONS.final
 
 # A vendor passes its own TTL; this is the model's (Pancake's 45 minutes).
 DEFAULT_TTL_SECONDS = sessions_model.DEFAULT_TTL_SECONDS
@@ -69,7 +71,7 @@ def new_public_id(vendor: str) -> str:
 
 # --- statuses ---
 def can_transition(current: str, new: str) -> bool:
-    return new in SESSION_TRANSITIONS.get(current, set())
+    return SESSIONS.allows(current, new)
 
 
 @transaction.atomic
@@ -81,13 +83,7 @@ def transition(
     hosted-page request racing for one session cannot both win."""
     locked = CheckoutSession.objects.select_for_update().only("status").get(pk=session.pk)
     session.status = locked.status
-    if not can_transition(session.status, new):
-        raise InvalidStatusTransition(
-            f"A checkout session cannot go from {session.status} to {new}.",
-            kind="checkout_session",
-            current=session.status,
-            requested=new,
-        )
+    SESSIONS.check(session.status, new)
     fields = ["status", "updated_at"]
     if order is not None:
         session.order = order

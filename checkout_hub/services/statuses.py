@@ -1,20 +1,53 @@
-"""Order and payment statuses as data: which status may follow which, checked in one place.
+"""Statuses as data: which status may follow which, checked in one place.
 
-`transition()` is the only writer of Order.status outside checkout's creation step; it also
-runs the side effects a status change has (stock and coupon uses back on failure or
-cancellation, paid timestamps), as django-oscar's order pipeline does.
+A `StatusTable` (the allowed moves of one kind of object) is the one check for orders,
+payments and checkout sessions (`checkout_sessions.SESSIONS`). `transition()` is the only
+writer of Order.status outside checkout's creation step; it also runs the side effects a status
+change has (stock and coupon uses back on failure or cancellation, paid timestamps), as
+django-oscar's order pipeline does. `transition_payment()` does the same for Payment.status.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
 from checkout_hub import clock
-from checkout_hub.models import Coupon, Order, Product
+from checkout_hub.models import Coupon, Order, Payment, Product
 
 from .errors import InvalidStatusTransition
+
+
+@dataclass(frozen=True)
+class StatusTable:
+    """The allowed moves of one kind of object: status -> the statuses that may follow.
+    `stay` says whether "moving" to the current status is allowed (a no-op)."""
+
+    kind: str
+    moves: dict[str, set[str]]
+    stay: bool = True
+
+    def allows(self, current: str, new: str) -> bool:
+        return (self.stay and current == new) or new in self.moves.get(current, set())
+
+    def check(self, current: str, new: str) -> None:
+        """Raise InvalidStatusTransition unless `current` may move to `new`."""
+        if not self.allows(current, new):
+            article = "An" if self.kind[0] in "aeiou" else "A"
+            raise InvalidStatusTransition(
+                f"{article} {self.kind.replace('_', ' ')} cannot go from {current} to {new}.",
+                kind=self.kind,
+                current=current,
+                requested=new,
+            )
+
+    @property
+    def final(self) -> set[str]:
+        return {status for status, following in self.moves.items() if not following}
+
 
 S = Order.Status
 
@@ -29,25 +62,21 @@ ORDER_TRANSITIONS: dict[str, set[str]] = {
     S.REFUNDED: set(),
 }
 
+ORDERS = StatusTable("order", ORDER_TRANSITIONS)
+
 # Moving to one of these gives back the stock and coupon uses the order held.
 RELEASES_STOCK = {S.FAILED, S.CANCELLED}
 PAID_STATUSES = {S.PROCESSING, S.COMPLETED}
 
 
 def can_transition(current: str, new: str) -> bool:
-    return current == new or new in ORDER_TRANSITIONS.get(current, set())
+    return ORDERS.allows(current, new)
 
 
 @transaction.atomic
 def transition(order: Order, new: str, *, paid: bool | None = None) -> Order:
     """Move `order` to `new` (raises InvalidStatusTransition), with its side effects."""
-    if not can_transition(order.status, new):
-        raise InvalidStatusTransition(
-            f"An order cannot go from {order.status} to {new}.",
-            kind="order",
-            current=order.status,
-            requested=new,
-        )
+    ORDERS.check(order.status, new)
     fields = ["status", "updated_at"]
     if new in RELEASES_STOCK:
         fields += release_holds(order)
@@ -128,9 +157,6 @@ def _count_coupons(order: Order, step: int) -> None:
 
 
 # --- payments ---
-# Imported here, with the section it serves, so the order pipeline above stays as it was.
-from checkout_hub.models import Payment  # noqa: E402
-
 P = Payment.Status
 
 # A Payment is created pending (or, offline, stays pending until staff see the money); a
@@ -147,20 +173,17 @@ PAYMENT_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+PAYMENTS = StatusTable("payment", PAYMENT_TRANSITIONS)
+
+
 def can_transition_payment(current: str, new: str) -> bool:
-    return current == new or new in PAYMENT_TRANSITIONS.get(current, set())
+    return PAYMENTS.allows(current, new)
 
 
 def transition_payment(payment: Payment, new: str) -> Payment:
     """Move `payment` to `new` (raises InvalidStatusTransition, kind "payment"). Only sets the
     field: the caller saves it with the other fields the same gateway answer writes, in one
     UPDATE (include "status" in its update_fields)."""
-    if not can_transition_payment(payment.status, new):
-        raise InvalidStatusTransition(
-            f"A payment cannot go from {payment.status} to {new}.",
-            kind="payment",
-            current=payment.status,
-            requested=new,
-        )
+    PAYMENTS.check(payment.status, new)
     payment.status = new
     return payment
