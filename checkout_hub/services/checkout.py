@@ -37,6 +37,7 @@ from .errors import (
     CheckoutDisabled,
     DomainError,
     EmptyCart,
+    InvalidAddress,
     InvalidCart,
     InvalidCoupon,
     InvalidShippingRate,
@@ -530,6 +531,14 @@ def _prepare_payment(order_id, payment_method, billing, shipping) -> Order:
             order.billing_email = normalise_email(order.billing_address.get("email"))
         if shipping is not None and order.shipping_address:
             order.shipping_address = {**order.shipping_address, **shipping}
+    if not order.billing_email:
+        # Paying needs the buyer's email (receipts, the payment's receipt_email); an order left
+        # pending without one (wc_create_order) gets it now.
+        raise InvalidAddress(
+            "Billing Email address is a required field.",
+            errors={"billing_address.email": "Billing Email address is a required field."},
+            codes={"billing_address.email": "required"},
+        )
     method = payment_method or order.payment_method
     if not method:
         raise MissingPaymentMethod()

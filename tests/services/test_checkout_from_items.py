@@ -53,3 +53,15 @@ def test_stock_found_short_while_placing_is_an_order_step_error():
         checkout.place_order_from_items([ItemRequest(scarce.pk, 3)], vendor=Vendor.HUB)
     assert caught.value.facts["step"] in ("cart", "order")
     assert not Order.objects.exists()
+
+
+def test_paying_an_order_without_a_billing_email_needs_one():
+    item = ItemRequest(ProductFactory(virtual=True).pk, 1)
+    order = checkout.place_order_from_items([item], vendor=Vendor.HWP_BRIDGE).order
+    with pytest.raises(errors.InvalidAddress) as caught:
+        checkout.pay_for_order(order, payment_method="cod")
+    assert list(caught.value.facts["errors"]) == ["billing_address.email"]
+    result = checkout.pay_for_order(
+        order, payment_method="cod", billing={"email": "Ann@Example.com"}
+    )
+    assert (result.order.status, result.order.billing_email) == ("processing", "ann@example.com")
