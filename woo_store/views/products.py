@@ -41,9 +41,7 @@ from ..errors import WooError
 from ..serializers.products import StoreProductSerializer, with_product_data
 from .base import WooView
 
-PUBLISH = Product.Status.PUBLISH
-VARIABLE = Product.Type.VARIABLE
-VARIATION = Product.Type.VARIATION
+PUBLISH, VARIATION = catalog.PUBLISH, catalog.VARIATION
 
 ORDERBY = (
     "date",
