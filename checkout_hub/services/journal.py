@@ -155,9 +155,16 @@ def redact_data(value):
             stack.extend((child, items, i) for i, child in enumerate(item))
         elif isinstance(item, str):
             parent[slot] = mask_text(item)
+        elif isinstance(item, int) and not isinstance(item, bool) and _card_like(item):
+            parent[slot] = REDACTED  # a card number sent as a JSON number
         else:
             parent[slot] = item
     return root[0]
+
+
+def _card_like(number: int) -> bool:
+    digits = str(abs(number))
+    return 13 <= len(digits) <= 19 and _luhn_ok(digits)
 
 
 def mask_json_text(text: str) -> str:
