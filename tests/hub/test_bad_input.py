@@ -50,7 +50,8 @@ def bounded_parsers(monkeypatch):
     monkeypatch.setattr(HwpView, "parser_classes", [BoundedJSONParser])
 
 
-needs_wiring = pytest.mark.usefixtures("bounded_parsers")
+def needs_wiring(test):
+    return pytest.mark.needs_wiring(pytest.mark.usefixtures("bounded_parsers")(test))
 
 
 def post(client, path, raw, **headers):
