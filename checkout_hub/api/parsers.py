@@ -15,9 +15,10 @@ PostgreSQL (or UTF-8 encoding) refuses later:
 
 The depth check is one regular-expression pass over the bytes that steps over whole strings
 (escapes included), so it needs no recursion and brackets inside strings do not count.
-Integers beyond PHP's 64-bit range become floats, as json_decode makes them (without
-JSON_BIGINT_AS_STRING), instead of Python's unbounded ints (whose digit limit would refuse
-a long one).
+Integers stay Python ints, so an id beyond any column is still read as the number it is
+(json_decode makes a float of anything past 64 bits, which WordPress then casts); only one
+past Python's int-parsing digit limit becomes a float, as json_decode's INF, rather than a
+ValueError.
 
 A vendor's base view wires it with `parser_classes = [BoundedJSONParser, ...]`; its error
 table reads `exc.json_error_code` and `exc.json_error_message` off the ParseError.
@@ -39,7 +40,6 @@ JSON_ERROR_UTF8 = (5, "Malformed UTF-8 characters, possibly incorrectly encoded"
 JSON_ERROR_UTF16 = (10, "Single unpaired UTF-16 surrogate in unicode escape")
 
 PHP_MAX_DEPTH = 512  # json_decode's default $depth
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 # A whole JSON string (any escape steps over its next byte), or one bracket.
 _TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]', re.DOTALL)
@@ -97,13 +97,13 @@ def check(data: bytes, max_depth: int = PHP_MAX_DEPTH) -> None:
             depth -= 1
 
 
-def _php_int(text: str):
-    """An integer as json_decode reads it: a float beyond the 64-bit range."""
-    if len(text) <= 20:
-        value = int(text)
-        if INT64_MIN <= value <= INT64_MAX:
-            return value
-    return float(text)
+def _int(text: str):
+    """An integer; one too long for Python's int() (4,300 digits) is the float json_decode
+    makes of it, instead of a ValueError."""
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
 
 
 def _no_constant(name: str):
@@ -120,7 +120,7 @@ def loads(data: bytes, max_depth: int = PHP_MAX_DEPTH):
         raise JSONBodyError(JSON_ERROR_SYNTAX)  # PHP does not skip a byte-order mark
     check(data, max_depth)
     try:
-        return json.loads(text, parse_int=_php_int, parse_constant=_no_constant)
+        return json.loads(text, parse_int=_int, parse_constant=_no_constant)
     except RecursionError:  # a lower recursion limit than PHP's depth: still "too deep"
         raise JSONBodyError(JSON_ERROR_DEPTH) from None
     except ValueError as exc:
