@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from rest_framework import renderers
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 
 from checkout_hub.api import VendorAPIView
+from checkout_hub.api.parsers import BoundedJSONParser
 from checkout_hub.models import Vendor
 
 from .. import envelope, errors
@@ -34,7 +34,7 @@ class HwpView(VendorAPIView):
     vendor = Vendor.HWP_BRIDGE
     exception_handler = staticmethod(errors.handle)
     renderer_classes = [renderers.JSONRenderer, BrowsableAPIRenderer]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     authentication_classes = [CookieSessionAuthentication]
     permission_classes = [AllowAny]
     throttle_classes: list = []

@@ -11,11 +11,12 @@ import hashlib
 
 from django.conf import settings
 from rest_framework.authentication import CSRFCheck, SessionAuthentication
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
 from checkout_hub.api import VendorAPIView
+from checkout_hub.api.parsers import BoundedJSONParser
 from checkout_hub.models import Vendor
 from checkout_hub.services import pricing, ratelimit
 from checkout_hub.wordpress.params import read_params
@@ -38,7 +39,7 @@ class WooView(VendorAPIView):
     vendor = Vendor.WOO_STORE
     exception_handler = staticmethod(errors.handle)
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
     authentication_classes = [NonceAuthentication]
     permission_classes = [AllowAny]
     # Where errors of this view arise (errors.ADD, errors.CHECKOUT, ...), for stage-dependent
