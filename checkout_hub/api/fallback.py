@@ -76,8 +76,8 @@ def guard(request, response: HttpResponse) -> HttpResponse:
 
 def _mark(sender, request=None, **kwargs) -> None:
     """got_request_exception: sent inside Django's except block, so the traceback is current."""
-    if request is None:
-        return
+    if request is None or renderer_for(request.path) is None:
+        return  # not an API route: Django's own handling and logging stand
     log.error("Unexpected error on %s %s", request.method, request.path, exc_info=True)
     setattr(request, _UNCAUGHT, True)
 
