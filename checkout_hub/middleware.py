@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -9,7 +10,10 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 
+from checkout_hub.api import fallback
 from checkout_hub.services import journal, scenarios
+
+log = logging.getLogger(__name__)
 
 CORRELATION_HEADERS = ("HTTP_X_CORRELATION_ID", "HTTP_X_REQUEST_ID")
 SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,100}$")
@@ -46,8 +50,13 @@ class RequestJournalMiddleware:
             response = self.get_response(request)
         finally:
             scenarios.deactivate()
+        # Journal what the client gets: the vendor's envelope if something escaped.
+        response = fallback.guard(request, response)
         duration_ms = (time.perf_counter() - started) * 1000
-        self._write(request, response, raw_body, duration_ms)
+        try:
+            self._write(request, response, raw_body, duration_ms)
+        except Exception:  # the journal never fails the request it records
+            log.exception("request journal failed on %s %s", request.method, request.path)
         return response
 
     def _write(self, request, response, raw_body: bytes, duration_ms: float) -> None:

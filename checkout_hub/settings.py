@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: an API client gets its vendor's envelope, never Django's HTML 500 page.
+    "checkout_hub.api.fallback.FallbackMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "checkout_hub.middleware.RequestJournalMiddleware",
@@ -83,7 +85,7 @@ MIDDLEWARE = [
 if not DEBUG:
     # Production-ish mode serves collected static files (admin CSS) itself; with DEBUG on,
     # runserver's staticfiles app does.
-    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(3, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "checkout_hub.urls"
 

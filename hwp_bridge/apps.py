@@ -7,10 +7,26 @@ class HwpBridgeConfig(AppConfig):
 
     def ready(self):
         from checkout_hub import credentials
+        from checkout_hub.api import fallback
 
         from . import schema  # noqa: F401 - registers the OpenAPI auth extension
 
         credentials.register("hwp_bridge", bridge_access)
+        fallback.register("/wp-json/headlesswp/", internal_error)
+
+
+def internal_error(request):
+    """HWP's 500 INTERNAL_ERROR envelope, with the request's correlation id in meta and header."""
+    from django.http import JsonResponse
+
+    from . import envelope
+    from .errors import INTERNAL_ERROR
+
+    message = "An unexpected error occurred. Please try again."
+    response = JsonResponse(envelope.error_body(request, INTERNAL_ERROR, message), status=500)
+    response[envelope.HEADER] = envelope.correlation_id(request)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def bridge_access() -> dict:

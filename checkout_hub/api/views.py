@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from rest_framework import exceptions as drf
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
@@ -23,6 +22,7 @@ from rest_framework.views import APIView
 from checkout_hub.services import ratelimit, scenarios
 
 from .auth import LoginSessionAuthentication
+from .parsers import BoundedJSONParser
 from .renderers import BrowsableAPIRenderer
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -50,7 +50,7 @@ class VendorAPIView(APIView):
     # A callable (exc, context) -> Response rendering errors in the vendor's envelope.
     exception_handler = None
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     authentication_classes = [LoginSessionAuthentication]
     permission_classes = [AllowAny]
     throttle_classes: list = []

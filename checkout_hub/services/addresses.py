@@ -4,6 +4,13 @@ WooCommerce's order: keys outside the schema are dropped, values trimmed, the co
 upper-cased and checked, a state name turned into its code and checked, the postcode formatted
 and checked, phone and email checked. Empty values pass here; `require_complete` adds the
 required-field checks that happen when an order is placed.
+
+Values lose their NUL bytes (and any lone surrogate), as WordPress's sanitize_text_field drops
+them, so every column and jsonb field can hold what is kept. Lengths are not capped: WooCommerce
+stores an order's address fields as unbounded text, so a long name is accepted and the order
+keeps it whole; only the Customer row, whose columns are bounded, keeps a cut copy
+(`services.checkout.customer_for`). An email longer than the 254 characters SMTP allows (and
+the email columns hold) is an invalid email.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from django.core.validators import validate_email
 
 from checkout_hub.models import ADDRESS_FIELDS
 
+from . import text
 from .errors import InvalidAddress
 
 SHIPPING_FIELDS = tuple(f for f in ADDRESS_FIELDS if f != "email")
@@ -59,6 +67,7 @@ POSTCODE_PATTERNS = {
     "BR": r"^\d{5}-\d{3}$",
 }
 PHONE_ALLOWED = re.compile(r"[\s#0-9_\-+/().]")
+MAX_EMAIL_LENGTH = 254  # RFC 5321's path limit; Customer.email and Order.billing_email
 
 
 @cache
@@ -111,7 +120,7 @@ def clean(data: dict | None, *, kind: str = "billing") -> dict:
         if field not in data:
             continue
         value = data[field]
-        address[field] = "" if value is None else str(value).strip()
+        address[field] = text.clean(value).strip()
     country = address.get("country", "").upper()
     if "country" in address:
         address["country"] = country
@@ -141,6 +150,8 @@ def problems(address: dict, *, kind: str = "billing", complete: bool = False) ->
     email = address.get("email", "")
     if kind == "billing" and email:
         try:
+            if len(email) > MAX_EMAIL_LENGTH:
+                raise ValidationError("too long")
             validate_email(email)
         except ValidationError:
             found["email"] = ("invalid_email", "Invalid email address")

@@ -333,19 +333,20 @@ def set_meta(order: Order, meta: dict) -> None:
 
 def customer_for(billing: dict, user=None, *, create: bool = True) -> Customer | None:
     """The customer row for a billing email (created on first order), tied to `user`."""
-    email = normalise_email(billing.get("email"))
+    from . import text  # here, not at the top: the rest of this module is another's change
+
+    email = normalise_email(text.clean(billing.get("email")))
     if not email:
         return None
     if not create:
         return Customer.objects.for_email(email).first()
-    customer, created = Customer.objects.get_or_create(
-        email=email,
-        defaults={
-            "first_name": billing.get("first_name", ""),
-            "last_name": billing.get("last_name", ""),
-            "phone": billing.get("phone", ""),
-        },
-    )
+    # The order keeps the address whole (WooCommerce accepts long names); the customer row's
+    # columns are bounded, so it keeps a cut copy, NULs dropped, rather than fail the order.
+    defaults = {
+        name: text.bounded(billing.get(name, ""), Customer._meta.get_field(name).max_length)
+        for name in ("first_name", "last_name", "phone")
+    }
+    customer, created = Customer.objects.get_or_create(email=email, defaults=defaults)
     if user is not None and getattr(user, "is_authenticated", False) and customer.user_id is None:
         customer.user = user
         customer.save(update_fields=["user"])

@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BrowsableAPIRenderer
 
 from checkout_hub.api import NoRouteMixin, RateLimit, VendorAPIView
 from checkout_hub.api.auth import LoginSessionAuthentication, browsable_api_csrf_ok
+from checkout_hub.api.parsers import BoundedJSONParser
 from checkout_hub.api.views import WRITE_METHODS
 from checkout_hub.models import Vendor
 from checkout_hub.services import pricing, ratelimit
@@ -33,7 +34,7 @@ class NonceAuthentication(LoginSessionAuthentication):
 class WooView(VendorAPIView):
     vendor = Vendor.WOO_STORE
     exception_handler = errors.handle
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
     authentication_classes = [NonceAuthentication]
 
     def params(self) -> dict:
