@@ -16,14 +16,11 @@ class HwpBridgeConfig(AppConfig):
 
 
 def internal_error(request):
-    """HWP's 500 INTERNAL_ERROR envelope, with the request's correlation id in meta and header."""
-    from django.http import JsonResponse
+    """HWP's 500 INTERNAL_ERROR envelope (its error handler's), with the headers every bridge
+    reply carries (the base view adds them to DRF's replies)."""
+    from . import envelope, errors
 
-    from . import envelope
-    from .errors import INTERNAL_ERROR
-
-    message = "An unexpected error occurred. Please try again."
-    response = JsonResponse(envelope.error_body(request, INTERNAL_ERROR, message), status=500)
+    response = errors.handle.fallback_response(request)
     response[envelope.HEADER] = envelope.correlation_id(request)
     response["Cache-Control"] = "no-store"
     return response

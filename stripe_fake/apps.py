@@ -13,18 +13,30 @@ class StripeFakeConfig(AppConfig):
 
     def ready(self):
         from checkout_hub import credentials
+        from checkout_hub.api import fallback
         from checkout_hub.services.payments import stripe_gateway
 
         from . import signals
         from .client import EmbeddedHTTPClient
 
         credentials.register("stripe", stripe_access)
+        # What escapes the fake's routes is Stripe's own api_error, never Django's HTML page.
+        fallback.register("/stripe/v1/", api_error_response)
         # The fake installs itself: the core names no fake (DESIGN.md, imports point down).
         stripe_gateway.use_embedded_fake(
             http_client_factory=EmbeddedHTTPClient, dashboard_url=admin_url
         )
         # Its change notices stand in for Stripe's payment_intent.* webhooks.
         signals.payment_intent_updated.connect(stripe_gateway.on_intent_updated, dispatch_uid="hub")
+
+
+def api_error_response(request):
+    """Stripe's 500 api_error, as the fake answers an outage."""
+    from django.http import JsonResponse
+
+    from .errors import api_error
+
+    return JsonResponse(api_error().body(), status=500)
 
 
 def admin_url(intent_id: str) -> str:

@@ -5,10 +5,6 @@ No reply may be a 5xx, every reply is the vendor's own envelope, and after each 
 the journal holds no Cart-Token, nonce, client secret, Authorization value, password or card
 number. Examples are few per route (settings below) so the whole file runs in well under a
 minute.
-
-The JSON routes need BoundedJSONParser as the vendors' JSON parser: the lead's one-line change
-to woo_store/views/base.py and hwp_bridge/views/base.py. Until then the `bounded_parsers`
-fixture wires it for these tests only (marked `needs_wiring`).
 """
 
 from __future__ import annotations
@@ -23,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checkout_hub.models import RequestLog
-from tests.hub.test_bad_input import bounded_parsers  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -259,8 +254,6 @@ def store(db):
     call_command("seed_store", verbosity=0)
 
 
-@pytest.mark.needs_wiring
-@pytest.mark.usefixtures("bounded_parsers")
 @pytest.mark.parametrize("route", WOO_ROUTES)
 def test_store_api_writes(client, store, route):
     first = client.get(f"{WOO}/cart")
@@ -297,8 +290,6 @@ def assert_hwp(reply) -> None:
         assert set(body["error"]) == {"code", "message", "details"}
 
 
-@pytest.mark.needs_wiring
-@pytest.mark.usefixtures("bounded_parsers")
 def test_hwp_checkout_session(client, store):
     nonce = client.get(f"{HWP}/nonce").json()["data"]["nonce"]
 

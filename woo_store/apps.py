@@ -9,23 +9,11 @@ class WooStoreConfig(AppConfig):
         from checkout_hub import credentials
         from checkout_hub.api import fallback
 
-        from . import schema  # noqa: F401 - registers the OpenAPI auth extension
+        from . import errors  # schema registers the OpenAPI auth extension
 
         credentials.register("woo_store", store_api_access)
         # Under the versioned routes and the unversioned alias alike.
-        fallback.register("/wp-json/wc/store/", unknown_server_error)
-
-
-def unknown_server_error(request):
-    """What WooCommerce answers for an unexpected error: the Store API's 500 envelope."""
-    from django.http import JsonResponse
-
-    body = {
-        "code": "woocommerce_rest_unknown_server_error",
-        "message": "Unknown server error.",
-        "data": {"status": 500},
-    }
-    return JsonResponse(body, status=500)
+        fallback.register("/wp-json/wc/store/", errors.handle.fallback_response)
 
 
 def store_api_access() -> dict:

@@ -180,7 +180,8 @@ class ErrorHandler:
         (`checkout_hub.api.fallback`) when an exception escaped outside DRF."""
         situation = Situation(request=request)
         response = self.render(self.server_error(situation), situation)
-        return JsonResponse(response.data, status=response.status_code, headers=response.headers)
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
+        return JsonResponse(response.data, status=response.status_code, headers=headers)
 
     # --- the vendor's hooks ---
     def render(self, error: WireError, situation: Situation) -> Response:

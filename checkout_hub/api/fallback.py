@@ -14,8 +14,9 @@ builds its own "unknown server error" reply, and:
   exception in a middleware outside the journal.
 
 A vendor registers in its AppConfig.ready(): `fallback.register("/wp-json/…/", render)`, where
-`render(request)` returns an HttpResponse. The hub's /__hub/ and the Stripe fake's /stripe/v1/
-are registered here (the core cannot import stripe_fake; the fake may register its own).
+`render(request)` returns an HttpResponse; for a vendor built on the kit that is its error
+handler's `fallback_response`, so the 500 envelope is written once, in its errors.py. The hub
+registers /__hub/ (checkout_hub/apps.py) and the Stripe fake /stripe/v1/ (stripe_fake/apps.py).
 """
 
 from __future__ import annotations
@@ -108,20 +109,3 @@ class FallbackMiddleware:
             return None
         log.error("Unexpected error on %s %s", request.method, request.path, exc_info=exception)
         return _render(request, render)
-
-
-# --- the hub's own APIs ---
-def hub_error(request) -> HttpResponse:
-    """The hub's /__hub/ envelope (WordPress-like: code, message, data.status)."""
-    body = {"code": "hub_unknown_server_error", "message": "Unknown server error."}
-    return JsonResponse({**body, "data": {"status": 500}}, status=500)
-
-
-def stripe_error(request) -> HttpResponse:
-    """Stripe's api_error, as the fake's engine answers an outage."""
-    body = {"error": {"type": "api_error", "message": "An unknown error occurred"}}
-    return JsonResponse(body, status=500)
-
-
-register("/__hub/", hub_error)
-register("/stripe/v1/", stripe_error)

@@ -1,9 +1,6 @@
 """Bad input never breaks the hub: json_decode's limits in the parser, NUL and lone surrogates
 kept out of the domain's rows and storable in the journal, long names accepted, and the
-fallback guard that answers an escaped exception in the vendor's envelope, never Django's page.
-
-Tests marked `needs_wiring` run with BoundedJSONParser wired into the vendor base views by a
-fixture (`bounded_parsers`), as the lead's one-line change will do for good."""
+fallback guard that answers an escaped exception in the vendor's envelope, never Django's page."""
 
 import json
 import logging
@@ -18,7 +15,6 @@ from checkout_hub.services import addresses
 from checkout_hub.services.errors import InvalidAddress
 from hwp_bridge.views.base import HwpView
 from tests.hwp_bridge.conftest import CHECKOUT, assert_meta
-from woo_store.views.base import WooView
 
 BASE = "/wp-json/wc/store/v1"
 LONE = '{"id": 1, "quantity": 1, "note": "\\ud800"}'
@@ -40,18 +36,6 @@ def store(db):
     from django.core.management import call_command
 
     call_command("seed_store", verbosity=0)
-
-
-@pytest.fixture
-def bounded_parsers(monkeypatch):
-    """Test-only wiring of what the lead adds to woo_store/views/base.py and
-    hwp_bridge/views/base.py (`parser_classes = [BoundedJSONParser, ...]`)."""
-    monkeypatch.setattr(WooView, "parser_classes", [BoundedJSONParser, *WooView.parser_classes[1:]])
-    monkeypatch.setattr(HwpView, "parser_classes", [BoundedJSONParser])
-
-
-def needs_wiring(test):
-    return pytest.mark.needs_wiring(pytest.mark.usefixtures("bounded_parsers")(test))
 
 
 def post(client, path, raw, **headers):
@@ -165,7 +149,6 @@ def test_woo_writes_never_answer_html_and_are_journaled(client, store, route, ra
     assert RequestLog.objects.filter(path=f"{BASE}/{route}").count() == 1
 
 
-@needs_wiring
 @pytest.mark.parametrize("route", WOO_WRITES)
 @pytest.mark.parametrize("raw", [LONE, DEEP], ids=["lone_surrogate", "deep"])
 def test_woo_writes_refuse_them_as_rest_invalid_json(client, store, route, raw):
@@ -174,7 +157,6 @@ def test_woo_writes_refuse_them_as_rest_invalid_json(client, store, route, raw):
     assert assert_woo_envelope(reply)["code"] == "rest_invalid_json"
 
 
-@needs_wiring
 def test_a_batch_sub_request_with_a_lone_surrogate(client, store):
     sub = {"path": "/wc/store/v1/cart/add-item", "body": {"id": 1, "quantity": 1}}
     raw = json.dumps({"requests": [sub]})[:-2] + ', "x": "\\ud800"}]}'
@@ -183,12 +165,6 @@ def test_a_batch_sub_request_with_a_lone_surrogate(client, store):
     assert reply.json()["code"] == "rest_invalid_json"
 
 
-@pytest.mark.xfail(
-    reason="woo_store/errors.py must read exc.json_error_code / json_error_message "
-    "(today it always says 4, Syntax error)",
-    strict=False,
-)
-@needs_wiring
 def test_woo_says_which_json_error(client, store):
     reply = post(client, f"{BASE}/cart/add-item", DEEP, HTTP_CART_TOKEN=token(client))
     data = reply.json()["data"]
@@ -221,7 +197,6 @@ def test_hwp_checkout_session_never_answers_html(client, store, field):
     assert RequestLog.objects.filter(path=CHECKOUT).count() == 1
 
 
-@needs_wiring
 @pytest.mark.parametrize("field", sorted(HWP_BODIES))
 def test_hwp_refuses_a_lone_surrogate_as_malformed_json(client, store, field):
     reply = hwp_checkout(client, json.dumps(HWP_BODIES[field]))
@@ -231,7 +206,6 @@ def test_hwp_refuses_a_lone_surrogate_as_malformed_json(client, store, field):
     assert "unpaired UTF-16 surrogate" in body["error"]["details"]["formErrors"][0]
 
 
-@needs_wiring
 def test_hwp_refuses_deep_nesting_under_its_size_limit(client, store):
     reply = hwp_checkout(client, '{"items": ' + DEEP + "}")
     assert reply.status_code == 422
