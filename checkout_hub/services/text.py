@@ -34,28 +34,3 @@ def storable(text: str) -> str:
         return text
     return UNSTORABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
-
-def storable_data(value):
-    """A copy of JSON-like data whose strings (keys included) are all `storable`. Iterative,
-    so any depth is fine."""
-    root: list = [None]
-    stack = [(value, root, 0)]
-    while stack:
-        item, parent, slot = stack.pop()
-        if isinstance(item, dict):
-            copy: dict = {}
-            parent[slot] = copy
-            for key, child in item.items():
-                key = storable(key) if isinstance(key, str) else key
-                copy[key] = None
-                stack.append((child, copy, key))
-        elif isinstance(item, list | tuple):
-            copy_list = [None] * len(item)
-            parent[slot] = copy_list
-            for index, child in enumerate(item):
-                stack.append((child, copy_list, index))
-        elif isinstance(item, str):
-            parent[slot] = storable(item)
-        else:
-            parent[slot] = item
-    return root[0]
