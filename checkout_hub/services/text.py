@@ -33,4 +33,3 @@ def storable(text: str) -> str:
     if not UNSTORABLE.search(text):
         return text
     return UNSTORABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
