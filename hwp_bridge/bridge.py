@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from checkout_hub.models import Order, Vendor
 from checkout_hub.services import attribution, checkout, payments
 from checkout_hub.services.errors import DomainError, InvalidCoupon
-from checkout_hub.services.payments import PaymentOutcome
+from checkout_hub.services.payments import Outcome, PaymentOutcome
 
 from .serializers import STRATEGY_TOKEN, coupon_fields
 
@@ -103,7 +103,7 @@ def handoff_reply(order: Order, outcome: PaymentOutcome) -> dict:
         "strategy": STRATEGY_TOKEN,
         "provider": STRIPE,
     }
-    if outcome.status == "pending" and outcome.redirect_url:
+    if outcome.status == Outcome.ACTION_REQUIRED and outcome.redirect_url:
         # 3-D Secure. The seed is silent here: the hub answers Stripe's own vocabulary
         # (requires_action + next_action.redirect_to_url) so the site can send the buyer on.
         reply.update(

@@ -99,7 +99,7 @@ def test_stock_is_taken(cart):
 )
 def test_offline_methods(cart, method, status, payment_status):
     result = place(cart, payment_method=method)
-    assert result.payment.status == "success"
+    assert result.payment.status == "accepted"
     order = Order.objects.get(pk=result.order.pk)
     assert (order.status, order.payment_status) == (status, payment_status)
     assert order.payment_method == method

@@ -85,7 +85,7 @@ def test_the_fake_installs_itself(no_fake):
 
 def test_create_then_confirm_each_with_its_own_key(order):
     outcome = pay(order)
-    assert (outcome.status, outcome.paid) == ("success", True)
+    assert (outcome.status, outcome.paid) == ("accepted", True)
     order.refresh_from_db()
     assert (order.status, order.payment_status) == ("processing", "paid")
     payment = order.payments.get()
@@ -128,7 +128,7 @@ def test_three_d_secure_settles_from_the_fakes_notification(
     client, order, django_capture_on_commit_callbacks
 ):
     outcome = pay(order, "pm_card_authenticationRequired", return_url="https://shop.test/back")
-    assert outcome.status == "pending"
+    assert outcome.status == "action_required"
     assert outcome.redirect_url.startswith("http://127.0.0.1:8000/stripe/authenticate/pi_")
     order.refresh_from_db()
     assert order.status == Order.Status.PENDING
@@ -177,7 +177,7 @@ def test_stripe_api_base_sends_the_calls_over_http(live_server, settings):
     cart_service.add_item(cart, 1, 1)
     order = checkout.place_order(cart, billing=US_ADDRESS, pay=False).order
     assert not isinstance(stripe_gateway.client()._requestor._client, EmbeddedHTTPClient)
-    assert pay(order).status == "success"
+    assert pay(order).status == "accepted"
     with pytest.raises(stripe.CardError) as caught:
         stripe_gateway.client().v1.payment_intents.create(
             params={

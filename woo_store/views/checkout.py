@@ -22,6 +22,7 @@ from checkout_hub.services.errors import (
     PaymentDeclined,
     PaymentFailed,
 )
+from checkout_hub.services.payments import Outcome
 
 from .. import errors
 from ..pages import stripe_return_url
@@ -31,6 +32,12 @@ from ..serializers.requests import CheckoutRequest, CheckoutUpdateRequest, Order
 from .base import WooSessionView
 
 HTTP_FOR_PAYMENT_STATUS = {"success": 200, "pending": 202, "failure": 400, "error": 500}
+# The hub's payment outcomes in the Store API's payment_status words.
+PAYMENT_STATUS = {
+    Outcome.ACCEPTED: "success",
+    Outcome.ACTION_REQUIRED: "pending",
+    Outcome.PROCESSING: "pending",
+}
 CALC_TOTALS = OpenApiParameter(
     "__experimental_calc_totals",
     bool,
@@ -77,7 +84,7 @@ class CheckoutRoute(WooSessionView):
             reply = wire.payment_result("success", order=result.order)
         else:
             reply = wire.payment_result(
-                outcome.status,
+                PAYMENT_STATUS[outcome.status],
                 order=result.order,
                 details=outcome.details,
                 redirect=outcome.redirect_url,

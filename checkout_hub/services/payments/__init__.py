@@ -15,7 +15,7 @@ from checkout_hub.models import Cart, Order, Payment
 
 from .. import scenarios, statuses
 from ..errors import InvalidPaymentMethod, PaymentDeclined, PaymentFailed, RefundNotPossible
-from .base import Gateway, PaymentOutcome
+from .base import Gateway, Outcome, PaymentOutcome
 from .offline import Bacs, CashOnDelivery, Cheque
 from .stripe_gateway import StripeGateway
 
@@ -141,6 +141,7 @@ def refund(order: Order, amount: int | None = None, reason: str = "") -> int:
 __all__ = [
     "GATEWAYS",
     "Gateway",
+    "Outcome",
     "PaymentOutcome",
     "available",
     "fail",

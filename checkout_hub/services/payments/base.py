@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from checkout_hub.models import Order, Payment
 
 
+class Outcome(StrEnum):
+    """What a gateway's answer means for the buyer, in the hub's own words (each vendor says
+    it in its own: the Store API's payment_status success/pending, HWP's paid/requires_action/
+    processing). Refusals are not outcomes: they travel as PaymentDeclined / PaymentFailed."""
+
+    ACCEPTED = "accepted"  # the gateway took the payment, or holds it (offline, authorised)
+    ACTION_REQUIRED = "action_required"  # the buyer must act first (3-D Secure): redirect_url
+    PROCESSING = "processing"  # the gateway has it and will settle later (no buyer action)
+
+
 @dataclass
 class PaymentOutcome:
-    """What a gateway did.
-
-    `status` is the hub's neutral payment-outcome vocabulary (it borrows WooCommerce's
-    payment_result words, as the first vendor spoke them, but means no vendor's wire):
-
-    - "success": the gateway took the payment, or holds it (offline methods, authorised only);
-    - "pending": the buyer must act first (a redirect, 3-D Secure); `redirect_url` says where;
-    - "failure": refused (a declined card, bad card data); raised as PaymentDeclined;
-    - "error": the gateway failed; raised as PaymentFailed.
-
-    A gateway returns only success or pending; failure and error travel as the exceptions.
-    Each vendor maps these words to its own (the Store API's payment_status says them as they
-    are; HWP answers paid/pending/processing)."""
+    """What a gateway did: its `Outcome`, the order's status, the Payment row and the
+    gateway's details (a vendor chooses which to show)."""
 
     status: str
     order_status: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from checkout_hub.models import Order, Payment
 
-from .base import Gateway, PaymentOutcome
+from .base import Gateway, Outcome, PaymentOutcome
 
 
 class OfflineGateway(Gateway):
@@ -20,7 +20,7 @@ class OfflineGateway(Gateway):
             status=Payment.Status.PENDING,
             message=self.instructions,
         )
-        return PaymentOutcome(status="success", order_status=self.order_status, payment=payment)
+        return PaymentOutcome(Outcome.ACCEPTED, order_status=self.order_status, payment=payment)
 
 
 class Bacs(OfflineGateway):

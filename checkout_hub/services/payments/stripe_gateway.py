@@ -42,7 +42,7 @@ from checkout_hub.models import Order, Payment
 
 from .. import scenarios, statuses
 from ..errors import PaymentDeclined, PaymentFailed
-from .base import Gateway, PaymentOutcome
+from .base import Gateway, Outcome, PaymentOutcome
 
 # Scenario header forwarded to a fake reached over HTTP (never to Stripe itself).
 SCENARIO_HEADER = "X-Hub-Scenario"
@@ -230,7 +230,7 @@ class StripeGateway(Gateway):
             url = (action.get("redirect_to_url") or {}).get("url", "")
             details["client_secret"] = intent.get("client_secret")
             return PaymentOutcome(
-                status="pending",
+                status=Outcome.ACTION_REQUIRED,
                 order_status=Order.Status.PENDING,
                 payment=payment,
                 redirect_url=url,
@@ -239,14 +239,16 @@ class StripeGateway(Gateway):
         if status == "processing":
             statuses.transition_payment(payment, Payment.Status.PROCESSING)
             payment.save(update_fields=["status", "data", "updated_at"])
-            return PaymentOutcome("pending", Order.Status.ON_HOLD, payment, details=details)
+            return PaymentOutcome(
+                Outcome.PROCESSING, Order.Status.ON_HOLD, payment, details=details
+            )
         if status == "requires_capture":  # authorised only: WooCommerce Stripe holds the order
             payment.save(update_fields=["data", "updated_at"])
-            return PaymentOutcome("success", Order.Status.ON_HOLD, payment, details=details)
+            return PaymentOutcome(Outcome.ACCEPTED, Order.Status.ON_HOLD, payment, details=details)
         statuses.transition_payment(payment, Payment.Status.SUCCEEDED)
         payment.save(update_fields=["status", "data", "updated_at"])
         return PaymentOutcome(
-            "success", Order.Status.PROCESSING, payment, details=details, paid=True
+            Outcome.ACCEPTED, Order.Status.PROCESSING, payment, details=details, paid=True
         )
 
     def refund(self, payment: Payment, amount: int, reason: str = "") -> dict:
