@@ -14,21 +14,12 @@ from checkout_hub.models import Customer, Order, RequestLog
 from checkout_hub.services import addresses
 from checkout_hub.services.errors import InvalidAddress
 from hwp_bridge.views.base import HwpView
+from tests.factories import US_ADDRESS as ADDRESS
 from tests.hwp_bridge.conftest import CHECKOUT, assert_meta
 
 BASE = "/wp-json/wc/store/v1"
 LONE = '{"id": 1, "quantity": 1, "note": "\\ud800"}'
 DEEP = "[" * 1000 + "]" * 1000
-ADDRESS = {
-    "first_name": "Peter",
-    "last_name": "Venkman",
-    "address_1": "550 Central Park West",
-    "city": "New York",
-    "state": "NY",
-    "postcode": "10023",
-    "country": "US",
-    "email": "peter@example.com",
-}
 
 
 @pytest.fixture
