@@ -565,9 +565,10 @@ class OrderAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.instance.status if self.instance.pk else None
-        allowed = statuses.ORDER_TRANSITIONS.get(current, set())
         self.fields["move_to"].choices = [("", "— keep the current status —")] + [
-            (status.value, status.label) for status in MANUAL_ORDER_STATUSES if status in allowed
+            (status.value, status.label)
+            for status in MANUAL_ORDER_STATUSES
+            if current and status != current and statuses.ORDERS.allows(current, status)
         ]
 
 

@@ -70,8 +70,6 @@ def new_public_id(vendor: str) -> str:
 
 
 # --- statuses ---
-def can_transition(current: str, new: str) -> bool:
-    return SESSIONS.allows(current, new)
 
 
 @transaction.atomic

@@ -69,10 +69,6 @@ RELEASES_STOCK = {S.FAILED, S.CANCELLED}
 PAID_STATUSES = {S.PROCESSING, S.COMPLETED}
 
 
-def can_transition(current: str, new: str) -> bool:
-    return ORDERS.allows(current, new)
-
-
 @transaction.atomic
 def transition(order: Order, new: str, *, paid: bool | None = None) -> Order:
     """Move `order` to `new` (raises InvalidStatusTransition), with its side effects."""
@@ -174,10 +170,6 @@ PAYMENT_TRANSITIONS: dict[str, set[str]] = {
 
 
 PAYMENTS = StatusTable("payment", PAYMENT_TRANSITIONS)
-
-
-def can_transition_payment(current: str, new: str) -> bool:
-    return PAYMENTS.allows(current, new)
 
 
 def transition_payment(payment: Payment, new: str) -> Payment:
