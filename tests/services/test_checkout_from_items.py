@@ -47,12 +47,23 @@ def test_a_refused_coupon_names_its_position():
     assert caught.value.facts["coupon_index"] == 1
 
 
-def test_stock_found_short_while_placing_is_an_order_step_error():
+def test_stock_short_when_adding_is_a_cart_step_error():
     scarce = ProductFactory(manage_stock=True, stock_quantity=1)
     with pytest.raises(errors.OutOfStock) as caught:
         checkout.place_order_from_items([ItemRequest(scarce.pk, 3)], vendor=Vendor.HUB)
-    assert caught.value.facts["step"] in ("cart", "order")
+    assert (caught.value.facts["step"], caught.value.facts["item_index"]) == ("cart", 0)
     assert not Order.objects.exists()
+
+
+def test_an_address_refused_while_placing_is_an_order_step_error():
+    item = ItemRequest(ProductFactory(virtual=True).pk, 1)
+    with pytest.raises(errors.InvalidAddress) as caught:
+        checkout.place_order_from_items(
+            [item], vendor=Vendor.HUB, billing={**US_ADDRESS, "email": "not-an-email"}
+        )
+    assert caught.value.facts["step"] == "order"
+    assert "item_index" not in caught.value.facts
+    assert not Cart.objects.exists() and not Order.objects.exists()
 
 
 def test_paying_an_order_without_a_billing_email_needs_one():
