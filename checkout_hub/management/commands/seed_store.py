@@ -410,7 +410,17 @@ PRODUCT_DEFAULTS = {
 class Command(BaseCommand):
     help = "Create (or restore) the demo catalogue, coupons, shipping, taxes and admin user."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Seed only a store with no products yet (bin/serve: a team's edits survive).",
+        )
+
     def handle(self, *args, **options):
+        if options["if_empty"] and Product.objects.exists():
+            self.stdout.write("The store already has products: not seeded (--if-empty).")
+            return
         with transaction.atomic():
             self.seed_categories()
             self.seed_products()
