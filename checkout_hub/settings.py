@@ -261,6 +261,13 @@ HUB_CART_TTL_SECONDS = int(os.environ.get("HUB_CART_TTL_SECONDS", str(48 * 3600)
 HUB_JOURNAL_ENABLED = env_bool("HUB_JOURNAL_ENABLED", True)
 HUB_JOURNAL_MAX_ROWS = int(os.environ.get("HUB_JOURNAL_MAX_ROWS", "5000"))
 HUB_JOURNAL_MAX_BODY_BYTES = int(os.environ.get("HUB_JOURNAL_MAX_BODY_BYTES", "65536"))
+# "background": a writer thread per process inserts rows in batches after the reply has gone
+# (drained on a clean exit); "inline": each row is written before the reply (the tests do).
+HUB_JOURNAL_WRITE = os.environ.get("HUB_JOURNAL_WRITE", "background")
+# How long the writer gathers a batch after its first row (a reader calls journal.flush()).
+HUB_JOURNAL_LINGER_SECONDS = float(os.environ.get("HUB_JOURNAL_LINGER_SECONDS", "0.02"))
+if HUB_JOURNAL_WRITE not in ("background", "inline"):
+    raise ImproperlyConfigured("HUB_JOURNAL_WRITE must be 'background' or 'inline'.")
 HUB_COUPONS_ENABLED = env_bool("HUB_COUPONS_ENABLED", True)
 HUB_SHIPPING_ENABLED = env_bool("HUB_SHIPPING_ENABLED", True)
 # Idempotency-Key replies are kept this long (Stripe: 24 h).

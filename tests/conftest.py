@@ -15,6 +15,8 @@ from checkout_hub.services import idempotency, journal, scenarios
 def _clean_hub_state(settings):
     # Seeding creates the admin user; the default hasher would cost about a second a test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A test reads its journal row at once (the writer thread is tested on its own).
+    settings.HUB_JOURNAL_WRITE = "inline"
     cache.clear()
     clock.reset()
     scenarios.deactivate()
