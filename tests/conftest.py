@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from checkout_hub import clock
-from checkout_hub.services import idempotency, journal, scenarios
+from checkout_hub.services import idempotency, journal, reference, scenarios
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +21,7 @@ def _clean_hub_state(settings):
     clock.reset()
     scenarios.deactivate()
     scenarios.forget_rules()
+    reference.clear()  # the last test's rows are rolled back
     yield
     clock.reset()
     scenarios.deactivate()

@@ -29,9 +29,10 @@ class CartQuerySet(models.QuerySet):
         return self.select_related("customer", "draft_order").prefetch_related(
             models.Prefetch(
                 "items",
-                queryset=CartItem.objects.select_related("product", "product__parent")
-                .prefetch_related("product__images", "product__parent__images")
-                .order_by("id"),
+                # Images come from services.reference (kept per process), not a query.
+                queryset=CartItem.objects.select_related("product", "product__parent").order_by(
+                    "id"
+                ),
             )
         )
 

@@ -24,6 +24,7 @@ from checkout_hub.models import (
     ShippingZone,
     TaxRate,
 )
+from checkout_hub.services import reference
 
 # A fixed creation date keeps API output (date_created...) the same on every run.
 SEEDED_AT = dt.datetime(2025, 1, 1, 9, 0, tzinfo=dt.UTC)
@@ -429,6 +430,7 @@ class Command(BaseCommand):
             self.seed_taxes()
             admin_created = self.seed_admin()
             self.reset_sequences()
+            reference.invalidate()  # rows written in bulk send no signal
 
         self.print_summary(admin_created)
 
