@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from checkout_hub.models import Cart, CartItem, Coupon, Customer, Product, normalise_email
 from checkout_hub.models.carts import load_open_cart
+from checkout_hub.models.catalog import products_by_id
 
 from . import addresses, pricing, scenarios
 from .errors import (
@@ -158,8 +159,8 @@ def resolve_purchasable(
     """The product a buyer actually buys (a variation for variable products) and the full set
     of chosen attribute values. Raises ProductNotFound, InvalidVariation, NotPurchasable."""
     # An id no database column can hold is simply not a product (never an overflow error).
-    ids = [pid for pid in (product_id, variation_id) if pid and 0 < pid < MAX_ID]
-    found = {p.pk: p for p in Product.objects.select_related("parent").filter(pk__in=ids)}
+    ids = list(dict.fromkeys(pid for pid in (product_id, variation_id) if pid and 0 < pid < MAX_ID))
+    found = {p.pk: p for p in products_by_id(ids)}
     product = found.get(product_id)
     if product is None or product.status != Product.Status.PUBLISH:
         raise ProductNotFound(product_id=product_id)
