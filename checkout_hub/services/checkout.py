@@ -98,15 +98,20 @@ def place_order_from_items(
     request) and `step` ("cart" while building the cart, "order" while placing the order)."""
     order.setdefault("pay", False)
     cart = cart_service.create_cart(vendor=vendor)
+    products = cart_service.preload_products((i.product_id, i.variation_id) for i in items)
+    lines: list = []
     for index, item in enumerate(items):
         with facts_about(item_index=index, step="cart"):
-            cart_service.add_item(
+            cart_service.stage_item(
                 cart,
+                lines,
                 item.product_id,
                 item.quantity,
                 variation_id=item.variation_id,
                 variation=item.variation or None,
+                products=products,
             )
+    cart_service.save_lines(cart, lines)
     for index, code in enumerate(coupons):
         with facts_about(coupon_index=index, step="cart"):
             cart_service.apply_coupon(cart, code)
