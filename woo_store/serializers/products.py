@@ -13,6 +13,7 @@ can reuse the serializer as is; the routes add WordPress's `_links` on top
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -62,6 +63,7 @@ _TAG = re.compile(r"(<[^>]*>)")
 _BLOCK = re.compile(r"^\s*<(p|div|ul|ol|h[1-6]|table|blockquote|pre|figure)\b", re.I)
 
 
+@functools.lru_cache(maxsize=4096)  # a catalogue's texts repeat on every listing
 def texturize(text: str) -> str:
     """wptexturize + convert_chars on the text outside HTML tags."""
     parts = _TAG.split(text or "")

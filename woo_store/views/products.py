@@ -191,9 +191,14 @@ class ProductView(WooView):
 
     def route_url(self, name: str, **kwargs) -> str:
         """An absolute URL under the prefix this request came in on (v1 or the alias)."""
-        match = self.request.resolver_match
-        namespace = match.namespace if match and match.namespace else "woo_store"
-        return self.request.build_absolute_uri(reverse(f"{namespace}:{name}", kwargs=kwargs))
+        built = self.__dict__.setdefault("_route_urls", {})  # a listing asks the same ones
+        wanted = (name, *sorted(kwargs.items()))
+        if wanted not in built:
+            match = self.request.resolver_match
+            namespace = match.namespace if match and match.namespace else "woo_store"
+            url = reverse(f"{namespace}:{name}", kwargs=kwargs)
+            built[wanted] = self.request.build_absolute_uri(url)
+        return built[wanted]
 
     def product_payload(self, product: Product) -> dict:
         return represent(StoreProductSerializer, product, self.get_serializer_context())
