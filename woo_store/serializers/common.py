@@ -42,6 +42,20 @@ class _AddressBase(serializers.Serializer):
     postcode = serializers.CharField(required=False, allow_blank=True)
     country = serializers.CharField(required=False, allow_blank=True)
 
+    def run_validation(self, data=serializers.empty):
+        # WordPress's schema check, in its words: every address field is a string.
+        name = self.field_name or "address"
+        if data is not serializers.empty and data is not None and not isinstance(data, dict):
+            raise serializers.ValidationError(
+                [f"{name} is not of type object."], code="rest_invalid_type"
+            )
+        for key, value in (data if isinstance(data, dict) else {}).items():
+            if key in self.fields and isinstance(value, dict | list | bool):
+                raise serializers.ValidationError(
+                    [f"{name}[{key}] is not of type string."], code="rest_invalid_type"
+                )
+        return super().run_validation(data)
+
     def to_internal_value(self, data):
         if not isinstance(data, dict):
             raise serializers.ValidationError("Not an object.", code="invalid")
