@@ -14,6 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from checkout_hub.models import (
+    Attribute,
+    AttributeTerm,
+    Brand,
     Cart,
     CartItem,
     Category,
@@ -29,9 +32,11 @@ from checkout_hub.models import (
     Product,
     ProductImage,
     RequestLog,
+    Review,
     ScenarioRule,
     ShippingMethod,
     ShippingZone,
+    Tag,
     TaxRate,
 )
 from stripe_fake import engine as stripe_engine
@@ -208,6 +213,20 @@ BUILDERS = {
     get_user_model(): UserFactory,
     Group: lambda: Group.objects.create(name=f"Group {next(_seq)}"),
 }
+# The catalogue's tags, brands, attributes and reviews (issue 12).
+BUILDERS.update(
+    {
+        Tag: lambda: Tag.objects.create(name=f"Tag {next(_seq)}"),
+        Brand: lambda: Brand.objects.create(name=f"Brand {next(_seq)}"),
+        Attribute: lambda: Attribute.objects.create(name="Color", slug=f"pa_c{next(_seq)}"),
+        AttributeTerm: lambda: AttributeTerm.objects.create(
+            attribute=Attribute.objects.create(name="Size", slug=f"pa_s{next(_seq)}"), name="M"
+        ),
+        Review: lambda: Review.objects.create(
+            product=build_product(), reviewer="Ray", review="Good.", rating=4
+        ),
+    }
+)
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 

@@ -231,3 +231,40 @@ def test_the_session_cookie_can_be_samesite_none_over_https(client, store, setti
     morsel = client.get(f"{BASE}/cart").cookies["wp_woocommerce_session_hub"]
     assert morsel["samesite"] == "None"
     assert morsel["secure"]
+
+
+# --- weight and dimensions (ProductSchema: weight, dimensions, formatted_*) ---
+def test_items_weight_agrees_with_the_products_weights(client, token):
+    assert add(client, token, TSHIRT, 2).status_code == 201
+    assert add(client, token, HOODIE_BLUE_M).status_code == 201
+    cart = client.get(f"{BASE}/cart", HTTP_CART_TOKEN=token).json()
+    weights = {
+        pid: client.get(f"{BASE}/products/{pid}").json()["weight"]
+        for pid in (TSHIRT, HOODIE_BLUE_M)
+    }
+    assert weights == {TSHIRT: "0.2", HOODIE_BLUE_M: "0.6"}
+    expected = sum(float(weights[i["id"]]) * 1000 * i["quantity"] for i in cart["items"])
+    assert cart["items_weight"] == expected == 1000
+
+
+def test_a_variation_without_its_own_weight_or_size_takes_its_parents(client, token):
+    from checkout_hub.models import Product
+
+    Product.objects.filter(pk=HOODIE).update(weight_grams=800)
+    Product.objects.filter(pk=HOODIE_BLUE_M).update(weight_grams=None, length_cm=None)
+    body = client.get(f"{BASE}/products/{HOODIE_BLUE_M}").json()
+    assert body["weight"] == "0.8"
+    assert body["formatted_weight"] == "0.8 kg"
+    assert body["dimensions"] == {"length": "40", "width": "35", "height": "6"}
+    assert add(client, token, HOODIE_BLUE_M, 2).status_code == 201
+    assert client.get(f"{BASE}/cart", HTTP_CART_TOKEN=token).json()["items_weight"] == 1600
+
+
+def test_a_product_without_weight_or_dimensions(client, store):
+    from tests.factories import ProductFactory
+
+    product = ProductFactory(weight_grams=None)
+    body = client.get(f"{BASE}/products/{product.pk}").json()
+    assert body["weight"] == ""
+    assert body["dimensions"] == {"length": "", "width": "", "height": ""}
+    assert body["formatted_weight"] == body["formatted_dimensions"] == "N/A"
