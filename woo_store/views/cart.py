@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 
 from checkout_hub.api.representation import represent
@@ -335,3 +336,25 @@ class CouponByCodeView(CouponsView):
 
     def post(self, request, code):
         raise errors.no_route()
+
+
+# --- /cart/extensions ---
+class ExtensionsRequest(serializers.Serializer):
+    namespace = serializers.CharField(required=False, allow_blank=True, default="")
+    data = serializers.DictField(required=False, default=dict)
+
+
+class ExtensionsView(CartRoute):
+    """POST /cart/extensions: data for an extension's registered update callback. The hub
+    registers no extension, so every namespace is unknown (CartExtensionsSchema's error)."""
+
+    serializer_class = ExtensionsRequest
+
+    @extend_schema(request=ExtensionsRequest, responses=CartSerializer)
+    def post(self, request):
+        data = self.validated(ExtensionsRequest)
+        raise WooError(
+            "woocommerce_rest_cart_extensions_error",
+            f"There is no such namespace registered: {data['namespace']}.",
+            400,
+        )
