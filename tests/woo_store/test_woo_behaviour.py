@@ -268,3 +268,42 @@ def test_a_product_without_weight_or_dimensions(client, store):
     assert body["weight"] == ""
     assert body["dimensions"] == {"length": "", "width": "", "height": ""}
     assert body["formatted_weight"] == body["formatted_dimensions"] == "N/A"
+
+
+# --- images: the hub serves its own ---
+def test_product_images_are_served_by_the_hub_in_several_sizes(client, store, settings):
+    image = client.get(f"{BASE}/products/{HOODIE}").json()["images"][1]
+    base = f"{settings.HUB_PUBLIC_URL}/hub-media/placeholder"
+    assert image["src"] == f"{base}/600x600/Hoodie%20back.svg"
+    assert image["thumbnail"] == f"{base}/300x300/Hoodie%20back.svg"
+    assert image["srcset"] == (
+        f"{base}/600x600/Hoodie%20back.svg 600w, {base}/300x300/Hoodie%20back.svg 300w, "
+        f"{base}/150x150/Hoodie%20back.svg 150w"
+    )
+    assert image["sizes"] == "(max-width: 600px) 100vw, 600px"
+    for url in (image["src"], image["thumbnail"]):
+        reply = client.get(url.removeprefix(settings.HUB_PUBLIC_URL))
+        assert reply.status_code == 200
+        assert reply["Content-Type"] == "image/svg+xml"
+        assert b"Hoodie back" in reply.content
+    size = image["thumbnail"].split("/")[-2]
+    assert (
+        f'width="{size.split("x")[0]}"'.encode()
+        in client.get(image["thumbnail"].removeprefix(settings.HUB_PUBLIC_URL)).content
+    )
+
+
+def test_an_outside_image_url_is_given_as_it_is(client, store):
+    from checkout_hub.models import ProductImage
+
+    ProductImage.objects.filter(product_id=TSHIRT).update(src="https://cdn.example.com/t.png")
+    from checkout_hub.services import reference
+
+    reference.invalidate()
+    image = client.get(f"{BASE}/products/{TSHIRT}").json()["images"][0]
+    assert image["src"] == image["thumbnail"] == "https://cdn.example.com/t.png"
+    assert image["srcset"] == image["sizes"] == ""
+
+
+def test_an_oversized_placeholder_is_not_drawn(client, db):
+    assert client.get("/hub-media/placeholder/5000x5000/x.svg").status_code == 404

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
+from checkout_hub import media
 from checkout_hub.api.money import (  # noqa: F401 - the Store API's money pieces, re-exported
     CURRENCY_KEYS,
     RAW_PRECISION,
@@ -89,18 +90,22 @@ def images(product: Product) -> list[dict]:
     own = reference.images(product.pk)
     if not own and product.parent_id:
         own = reference.images(product.parent_id)
-    return [
-        {
-            "id": image.pk,
-            "src": image.src,
-            "thumbnail": image.src,
-            "srcset": "",
-            "sizes": "",
-            "name": image.name,
-            "alt": image.alt,
-        }
-        for image in own
-    ]
+    result = []
+    for image in own:
+        # The hub's own images come in several widths (srcset); any other URL as it is.
+        sizes = media.image_sizes(image.src) or {"thumbnail": image.src, "srcset": "", "sizes": ""}
+        result.append(
+            {
+                "id": image.pk,
+                "src": image.src,
+                "thumbnail": sizes["thumbnail"],
+                "srcset": sizes["srcset"],
+                "sizes": sizes["sizes"],
+                "name": image.name,
+                "alt": image.alt,
+            }
+        )
+    return result
 
 
 class ImageSerializer(serializers.Serializer):

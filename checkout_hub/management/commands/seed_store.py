@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from checkout_hub import media
 from checkout_hub.models import (
     Attribute,
     AttributeTerm,
@@ -36,7 +37,8 @@ SEEDED_AT = dt.datetime(2025, 1, 1, 9, 0, tzinfo=dt.UTC)
 
 
 def placeholder(text: str) -> str:
-    return f"https://placehold.co/600x600/png?text={text.replace(' ', '+')}"
+    # The hub's own image (checkout_hub.media): no outside host, so images work offline.
+    return media.placeholder_url(text)
 
 
 # --- categories ---
