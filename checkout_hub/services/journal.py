@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, connection, connections, transaction
 
 from checkout_hub import clock
 from checkout_hub.models import RequestLog, Vendor
@@ -392,6 +392,12 @@ class Writer:
                 self._thread.start()
 
     def _run(self) -> None:
+        try:
+            self._write_until_closed()
+        finally:
+            connections.close_all()  # this thread's own connection goes with it
+
+    def _write_until_closed(self) -> None:
         while True:
             first = self._queue.get()
             if first is None:
