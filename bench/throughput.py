@@ -18,8 +18,10 @@ Needs `wrk` (Debian: apt-get install wrk) and, for --team, PostgreSQL and Redis 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import re
 import shutil
 import socket
@@ -153,8 +155,9 @@ def prepare(out: Path, pool_size: int, pools: list[str]) -> None:
     fixtures["hwp_nonce"] = reply.json()["data"]["nonce"]
     fixtures["hwp_cookie"] = "; ".join(f"{k}={v.value}" for k, v in client.cookies.items())
 
-    # Queries per request on a warm process, the journal's own write left out.
-    queries = {}
+    # Queries per request on a warm process, the journal's own write left out, and Python
+    # function calls per request: a figure the machine's load cannot move.
+    queries, calls = {}, {}
     for case in cases(fixtures):
         if case.floor:
             continue
@@ -163,15 +166,20 @@ def prepare(out: Path, pool_size: int, pools: list[str]) -> None:
             if case.pool:
                 cart = cart_with(simple[:1])
                 headers["Cart-Token"] = cart
+            kwargs = {"headers": headers}
+            if case.body is not None:
+                kwargs |= {"data": json.dumps(case.body), "content_type": "application/json"}
+            send = getattr(Client(), case.method.lower())
+            profile = cProfile.Profile()
             with CaptureQueriesContext(connection) as captured:
-                kwargs = {"headers": headers}
-                if case.body is not None:
-                    kwargs |= {"data": json.dumps(case.body), "content_type": "application/json"}
-                reply = getattr(Client(), case.method.lower())(case.path, **kwargs)
+                profile.enable()
+                reply = send(case.path, **kwargs)
+                profile.disable()
         assert reply.status_code < 300, (case.name, reply.status_code, reply.content[:300])
         sql = [q["sql"] for q in captured.captured_queries]
         queries[case.name] = sum("requestlog" not in s.lower() for s in sql)
-    fixtures["queries"] = queries
+        calls[case.name] = pstats.Stats(profile).total_calls
+    fixtures["queries"], fixtures["calls"] = queries, calls
     out.write_text(json.dumps(fixtures))
 
 
@@ -444,9 +452,10 @@ def report(all_cases, results, fixtures, team_fixtures, args) -> None:
     floor = results[all_cases[0].name]["on"]["rps"]
     team = any("team" in r for r in results.values())
     head = (
-        "| route | req/s | x floor | p50 ms | p99 ms | journal off req/s | journal cost | SQL/req |"
+        "| route | req/s | x floor | p50 ms | p99 ms | journal off req/s | journal cost "
+        "| SQL/req | calls/req |"
     )
-    rule = "|---|---:|---:|---:|---:|---:|---:|---:|"
+    rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     if team:
         head += " team req/s | team x floor | team p50 | team p99 |"
         rule += "---:|---:|---:|---:|"
@@ -461,12 +470,11 @@ def report(all_cases, results, fixtures, team_fixtures, args) -> None:
             continue
         cost = f"{(off['rps'] - on['rps']) / off['rps'] * 100:.0f}%" if off and off["rps"] else ""
         sql = "" if case.floor else str(fixtures["queries"].get(case.name, ""))
+        calls = "" if case.floor else f"{fixtures['calls'].get(case.name, 0):,}"
+        off_rps = f"{off['rps']:,.0f}" if off else ""
         row = (
             f"| {case.name} | {on['rps']:,.0f} | {on['rps'] / floor:.0%} | {on['p50']:.2f} | "
-            f"{on['p99']:.2f} | {off['rps']:,.0f} | {cost} | {sql} |"
-            if off
-            else f"| {case.name} | {on['rps']:,.0f} | {on['rps'] / floor:.0%} | {on['p50']:.2f} | "
-            f"{on['p99']:.2f} | | | {sql} |"
+            f"{on['p99']:.2f} | {off_rps} | {cost} | {sql} | {calls} |"
         )
         if team:
             t = r.get("team")
@@ -479,7 +487,12 @@ def report(all_cases, results, fixtures, team_fixtures, args) -> None:
         for label, res in r.items():
             if res["bad"]:
                 print(f"    ! {label}: {res['bad']} of {res['requests']} replies were not 2xx/3xx")
-    print("SQL/req: queries of one warm request, the journal's own INSERT left out.")
+    print(
+        "SQL/req: queries of one warm request, the journal's own INSERT left out. calls/req:\n"
+        "Python function calls of that request in-process (journal on), which load cannot move."
+    )
+    if team:
+        print("team: bin/serve, 2 gthread workers x 4 threads, PostgreSQL + Redis, not pinned.")
 
 
 if __name__ == "__main__":
