@@ -308,6 +308,8 @@ class CheckoutView(PreviewView):
 
 class PaymentMethodsView(PreviewView):
     limit_name = "payment_methods"
+    # The debug block's own limit (1 a minute) is for admins, so they are not exempt here.
+    rate_limit_exempt_staff = False
 
     def limit_for(self, request) -> int:
         return PAYMENT_METHODS_DEBUG_LIMIT if self.acting_admin() else PAYMENT_METHODS_LIMIT
