@@ -13,7 +13,7 @@ from checkout_hub.models import Cart, Customer, Vendor
 from .. import serializers, session
 from ..auth import check_login
 from ..errors import CoCartError
-from .base import CartView, CoCartView
+from .base import CartView, CoCartView, text_param
 
 DEV_NOTE = (
     "Don't forget to store the users login information in order to authenticate all other "
@@ -37,7 +37,7 @@ class LoginView(CoCartView):
         user = user_of(request)
         params = self.params()
         if user is None and params.get("username") and "password" in params:
-            user = check_login(str(params["username"]), str(params["password"]))
+            user = check_login(text_param(params, "username"), text_param(params, "password"))
             request.user = user
         if user is None:
             raise CoCartError(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from rest_framework import serializers as drf_serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -36,6 +37,19 @@ def truthy(value, default: bool = False) -> bool:
     if isinstance(value, bool):
         return value
     return str(value).strip().lower() in TRUE
+
+
+def text_param(params: dict, name: str, default: str = "") -> str:
+    """A string parameter as WordPress validates it: a number is taken as its text, anything
+    else (an object, a list, a boolean) is rest_invalid_param, never echoed back."""
+    value = params.get(name)
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise drf_serializers.ValidationError(
+            {name: [f"{name} is not of type string."]}, code="invalid"
+        )
+    return str(value)
 
 
 def etag_for(cart_hash: str) -> str:
@@ -173,8 +187,8 @@ class CartView(CoCartView):
             notices=self.notices,
             thumb=truthy(params.get("thumb"), default=True),
         )
-        if params.get("fields"):
-            data = serializers.select_fields(data, params["fields"])
+        if fields := text_param(params, "fields"):
+            data = serializers.select_fields(data, fields)
         return data
 
     def cart_response(self, status: int = 200, *, fresh: bool = True) -> Response:

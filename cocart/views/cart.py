@@ -18,7 +18,7 @@ from checkout_hub.services.errors import CartItemNotFound, EmptyCart
 
 from .. import errors, serializers
 from ..errors import CoCartError, quoted
-from .base import CartView, truthy
+from .base import CartView, text_param, truthy
 
 NUMBER = re.compile(r"\s*-?\d+(\.\d+)?\s*")
 
@@ -81,7 +81,7 @@ class CartRoute(CartView):
 
     def add(self, params: dict, cart=None):
         """One add-item: returns the line."""
-        product_id = product_id_for(params.get("id"))
+        product_id = product_id_for(text_param(params, "id"))
         quantity = quantity_of(params.get("quantity"))
         if quantity <= 0:
             raise CoCartError(
@@ -100,7 +100,7 @@ class CartRoute(CartView):
 
     def set_contact(self, cart, params: dict) -> None:
         """`email` and `phone` on add-item set the billing contact."""
-        billing = {k: str(params[k]) for k in ("email", "phone") if params.get(k)}
+        billing = {k: text_param(params, k) for k in ("email", "phone") if params.get(k)}
         if billing:
             self.error_stage = errors.CUSTOMER
             cart_service.update_customer(cart, billing=billing)
@@ -159,7 +159,7 @@ class AddItemsView(CartRoute):
         if isinstance(params.get("items"), list):
             wanted = [i for i in params["items"] if isinstance(i, dict)]
         else:
-            product_id_for(params.get("id"))  # the container must be named
+            product_id_for(text_param(params, "id"))  # the container must be named
             quantities = params.get("quantity")
             if not isinstance(quantities, dict):
                 raise CoCartError(
@@ -337,7 +337,7 @@ class UpdateView(CartRoute):
 
     def post(self, request):
         params = self.params()
-        namespace = params.get("namespace")
+        namespace = text_param(params, "namespace")
         if not namespace:
             raise CoCartError(
                 "cocart_update_cart_no_namespace_error", "No namespace was provided.", 404

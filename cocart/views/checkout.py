@@ -29,7 +29,7 @@ from checkout_hub.services.payments import Outcome, stripe_gateway
 
 from .. import errors, serializers, session
 from ..auth import consumer_key
-from .base import CartView
+from .base import CartView, text_param
 
 # The checkout limits the seed's tutorial names (cocart_api_rate_limits), per minute.
 CHECKOUT_LIMITS = {"checkout_get": 20, "checkout_update": 10, "checkout_process": 5}
@@ -158,7 +158,7 @@ class PreviewView(CartView):
             raise drf.ValidationError({name: ["required"]}, code="required")
         if not isinstance(value, dict):
             raise drf.ValidationError({name: [f"{name} is not of type object."]}, code="invalid")
-        return {str(k): "" if v is None else str(v) for k, v in value.items()}
+        return {str(k): text_param(value, k) for k in value}
 
     @staticmethod
     def check_currency(params: dict) -> None:
@@ -261,11 +261,11 @@ class CheckoutView(PreviewView):
         with transaction.atomic():
             if billing is not None or shipping is not None:
                 cart_service.update_customer(cart, billing=billing, shipping=shipping)
-            method = params.get("payment_method")
+            method = text_param(params, "payment_method")
             if method:
-                payments.get(str(method))
-                cart_service.set_checkout_fields(cart, payment_method=str(method))
-            self.choose_shipping(cart, params.get("shipping_method"))
+                payments.get(method)
+                cart_service.set_checkout_fields(cart, payment_method=method)
+            self.choose_shipping(cart, text_param(params, "shipping_method"))
         return Response(self.checkout_data(self.session.reload()))
 
     def process(self) -> Response:
@@ -274,16 +274,17 @@ class CheckoutView(PreviewView):
         billing = self.address_param(params, "billing_address", required=True)
         shipping = self.address_param(params, "shipping_address")
         cart = self.cart_or_empty()
-        self.choose_shipping(cart, params.get("shipping_method"))
-        method = params.get("payment_method")
+        self.choose_shipping(cart, text_param(params, "shipping_method"))
+        method = text_param(params, "payment_method")
         note = params.get("customer_note")
+        note = text_param(params, "customer_note") if note is not None else None
         result = checkout.place_order(
             cart,
-            payment_method=str(method) if method else None,
+            payment_method=method or None,
             payment_data=payment_data_from(params.get("payment_data"), cart),
             billing=billing,
             shipping=shipping,
-            customer_note=str(note) if note is not None else None,
+            customer_note=note,
             source=Vendor.COCART,
             user=self.session.user,
         )
@@ -363,11 +364,11 @@ class PaymentMethodsView(PreviewView):
 class PaymentContextView(PreviewView):
     def post(self, request):
         params = self.params()
-        method = params.get("payment_method")
+        method = text_param(params, "payment_method")
         if not method:
             raise drf.ValidationError({"payment_method": ["required"]}, code="required")
         cart = self.cart_or_empty()
-        gateway = payments.get(str(method))
+        gateway = payments.get(method)
         totals = cart_service.loaded_totals(cart)
         body = {
             "gateway_id": gateway.id,
@@ -493,18 +494,18 @@ class OrderRoute(PreviewView):
 
 class OrderReceivedView(OrderRoute):
     def get(self, request, order_id):
-        order = self.order(order_id, self.params().get("order_key"))
+        order = self.order(order_id, text_param(self.params(), "order_key"))
         return Response(order_object(order))
 
 
 class OrderPayView(OrderRoute):
     def post(self, request, order_id):
         params = self.params()
-        order = self.order(order_id, params.get("order_key"))
-        method = params.get("payment_method")
+        order = self.order(order_id, text_param(params, "order_key"))
+        method = text_param(params, "payment_method")
         result = checkout.pay_for_order(
             order,
-            payment_method=str(method) if method else None,
+            payment_method=method or None,
             payment_data=payment_data_from(params.get("payment_data")),
         )
         order.refresh_from_db()

@@ -12,7 +12,7 @@ from checkout_hub.services.errors import CouponNotApplied, InvalidShippingRate
 
 from .. import errors, serializers
 from ..errors import CoCartError
-from .base import CartView, truthy
+from .base import CartView, text_param, truthy
 
 
 def require_coupons() -> None:
@@ -23,7 +23,8 @@ def require_coupons() -> None:
 class ApplyCouponView(CartView):
     def post(self, request):
         require_coupons()
-        code = str(self.params().get("coupon") or self.params().get("code") or "")
+        params = self.params()
+        code = text_param(params, "coupon") or text_param(params, "code")
         if not code.strip():
             raise CoCartError("cocart_coupon_required", "Coupon code is required.", 400)
         self.error_stage = errors.COUPON
@@ -69,7 +70,9 @@ class ValidateCouponsView(CartView):
 class SetShippingMethodView(CartView):
     def post(self, request):
         params = self.params()
-        key = str(params.get("method_key") or params.get("key") or params.get("method") or "")
+        key = next(
+            (v for v in (text_param(params, n) for n in ("method_key", "key", "method")) if v), ""
+        )
         if not key:
             raise CoCartError(
                 "cocart_shipping_method_required", "Shipping method is required.", 400
@@ -91,7 +94,9 @@ class CalculateShippingView(CartView):
     def post(self, request):
         params = self.params()
         fields = {
-            k: str(params[k]) for k in ("country", "state", "postcode", "city") if params.get(k)
+            k: text_param(params, k)
+            for k in ("country", "state", "postcode", "city")
+            if params.get(k)
         }
         if not fields.get("country"):
             raise CoCartError("cocart_shipping_country_required", "A country is required.", 400)
