@@ -9,6 +9,7 @@ from .models import ApiKey, new_pair
 class ApiKeyAdmin(admin.ModelAdmin):
     list_display = ("description", "user", "permissions", "truncated_key", "last_access")
     list_filter = ("permissions",)
+    list_select_related = ("user",)
     search_fields = ("description", "truncated_key", "user__username")
     readonly_fields = ("truncated_key", "last_access", "created_at")
     fields = ("description", "user", "permissions", *readonly_fields)

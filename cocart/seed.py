@@ -1,17 +1,15 @@
 """CoCart's demo data for `seed_store`: the demo WooCommerce API key pair (owned by the admin
-user, read/write) and a demo customer who can log in (username, email or phone)."""
+user, read/write) and a demo customer who can log in (username or email). Its Customer row is
+made at its first order, as for any WordPress customer."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from checkout_hub.models import Customer
-
 from .models import ApiKey, api_hash
 
 DEMO_EMAIL = "customer@example.com"
-DEMO_PHONE = "5555550100"
 
 
 def seed() -> None:
@@ -33,10 +31,3 @@ def seed() -> None:
         user.set_password(settings.COCART_DEMO_CUSTOMER_PASSWORD)
         user.is_active = True
         user.save()
-    customer, _ = Customer.objects.get_or_create(
-        email=user.email or DEMO_EMAIL,
-        defaults={"first_name": "Dana", "last_name": "Barrett", "phone": DEMO_PHONE},
-    )
-    if customer.user_id != user.pk:
-        customer.user = user
-        customer.save(update_fields=["user"])

@@ -43,11 +43,17 @@ v2 = [
     re_path(r"^logout/?$", account.LogoutView.as_view(), name="logout"),
     re_path(r"^sessions/?$", account.SessionsView.as_view(), name="sessions"),
     # "session/{key}" in the source, "sessions/{key}" in the docs: both.
-    re_path(r"^sessions?/(?P<key>[\w-]+)/?$", account.SessionView.as_view(), name="session"),
+    re_path(r"^session/(?P<key>[\w-]+)/?$", account.SessionView.as_view(), name="session"),
+    re_path(r"^sessions/(?P<key>[\w-]+)/?$", account.SessionView.as_view(), name="sessions-key"),
     re_path(
-        r"^sessions?/(?P<key>[\w-]+)/items/?$",
+        r"^session/(?P<key>[\w-]+)/items/?$",
         account.SessionItemsView.as_view(),
         name="session-items",
+    ),
+    re_path(
+        r"^sessions/(?P<key>[\w-]+)/items/?$",
+        account.SessionItemsView.as_view(),
+        name="sessions-key-items",
     ),
 ]
 

@@ -26,6 +26,7 @@ from checkout_hub.wordpress.params import read_params
 
 from .. import errors, serializers, session
 from ..auth import BasicLoginAuthentication, SessionLoginAuthentication
+from ..schema import CoCartAutoSchema
 
 VERSION = "4.9.3"
 TRUE = {"1", "true", "yes", "on"}
@@ -74,6 +75,7 @@ class CoCartView(VendorAPIView):
     exception_handler = errors.handle
     parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
     authentication_classes = [BasicLoginAuthentication, SessionLoginAuthentication]
+    schema = CoCartAutoSchema()
     rate_limit_exempt_staff = True  # edit_posts users are exempt
     rate_limit_headers = True
     # The Preview checkout reads a ck_ Basic pair as a consumer key (auth.consumer_key).

@@ -17,7 +17,11 @@ from .conftest import CK, CS, CUSTOMER, KEYS, PREVIEW, US_ADDRESS, V2, Api, asse
 
 @pytest.fixture
 def customer(store):
-    return get_user_model().objects.get(username="customer")
+    """The seeded demo customer, with a Customer row holding a billing phone (the one a
+    first order makes)."""
+    user = get_user_model().objects.get(username="customer")
+    Customer.objects.create(email=user.email, phone="5555550100", user=user)
+    return user
 
 
 @pytest.mark.parametrize("login", ["customer", "customer@example.com", "5555550100"])
