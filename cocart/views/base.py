@@ -181,6 +181,8 @@ class CartView(CoCartView):
         cart = self.session.reload() if fresh else self.session.cart
         params = self.params()
         totals = self.totals(cart)
+        for dropped in totals.coupon_errors:  # WooCommerce's notice for a coupon it removed
+            self.notice(dropped.message, "error")
         data = serializers.cart_object(
             cart,
             self.session.key,

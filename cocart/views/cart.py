@@ -371,6 +371,10 @@ class UpdateView(CartRoute):
             )
         self.error_stage = errors.UPDATE
         for key, value in quantities.items():
+            if not str(key).strip():
+                raise CoCartError(
+                    "cocart_cart_item_key_required", "Cart item key is required!", 404
+                )
             quantity = quantity_of(value)
             if quantity <= 0:
                 removed_items.remove(cart, str(key))

@@ -131,6 +131,11 @@ def test_update_errors(api):
         400,
         "cocart_update_cart_invalid_callback_error",
     )
+    assert_error(
+        api.post("cart/update", {"namespace": "update-cart", "quantity": {"": 2}}),
+        404,
+        "cocart_cart_item_key_required",
+    )
     body = api.post("cart/update", {"namespace": "update-cart", "quantity": {TSHIRT_KEY: 5}}).json()
     assert body["items"][0]["quantity"]["value"] == 5
     data = assert_error(

@@ -472,3 +472,13 @@ def test_payment_context_makes_a_real_intent_that_checkout_confirms(api):
     payment = Payment.objects.get(order_id=reply.json()["order_id"])
     assert payment.reference == context["payment_intent_id"]
     assert payment.status == Payment.Status.SUCCEEDED
+
+
+def test_a_coupon_that_stops_applying_is_dropped_with_an_error_notice(api):
+    api.post("cart/add-item", {"id": 1, "quantity": 3})
+    api.post("cart/apply-coupon", {"coupon": "big20"})
+    # 18.00 is below the coupon's 50.00 minimum spend: the cart drops it, with a notice.
+    body = api.post(f"cart/item/{TSHIRT_KEY}", {"quantity": 1}).json()
+    assert body["coupons"] == []
+    assert body["notices"]["error"] == ["The minimum spend for this coupon is $50.00."]
+    assert api.get("cart").json()["notices"] == []
