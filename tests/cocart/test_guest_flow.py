@@ -482,3 +482,47 @@ def test_a_coupon_that_stops_applying_is_dropped_with_an_error_notice(api):
     assert body["coupons"] == []
     assert body["notices"]["error"] == ["The minimum spend for this coupon is $50.00."]
     assert api.get("cart").json()["notices"] == []
+
+
+def test_default_true_is_woocommerces_raw_contents(api):
+    api.post("cart/add-item", {"id": 17, "quantity": 2})
+    contents = api.get("cart", {"default": "true"}).json()
+    (key,) = contents
+    assert contents[key] | {"data_hash": None, "line_tax_data": None} == {
+        "key": key,
+        "product_id": 13,
+        "variation_id": 17,
+        "variation": {"attribute_pa_color": "Red", "attribute_pa_size": "M"},
+        "quantity": 2,
+        "data_hash": None,
+        "line_tax_data": None,
+        "line_subtotal": 78,
+        "line_subtotal_tax": 0,
+        "line_total": 78,
+        "line_tax": 0,
+    }
+
+
+def test_a_3d_secure_card_redirects_to_the_authentication_page(api):
+    filled_cart(api)
+    reply = api.checkout(
+        "put",
+        body={
+            "billing_address": US_ADDRESS,
+            "payment_method": "stripe",
+            "payment_data": [{"key": "stripe_source", "value": "pm_card_threeDSecure2Required"}],
+        },
+    )
+    assert reply.status_code == 200, reply.content
+    body = reply.json()
+    assert body["status"] == "pending"
+    assert body["payment_result"]["payment_status"] == "success"
+    assert body["payment_result"]["redirect_url"].startswith("http")
+    assert "order-received" not in body["payment_result"]["redirect_url"]
+
+
+def test_guest_checkout_switched_off(api, settings):
+    filled_cart(api)
+    settings.HUB_GUEST_CHECKOUT = False
+    reply = api.checkout("put", body={"billing_address": US_ADDRESS, "payment_method": "cod"})
+    assert_error(reply, 401, "cocart_rest_not_authorized")
