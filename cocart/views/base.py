@@ -22,7 +22,7 @@ from checkout_hub.api.views import WRITE_METHODS
 from checkout_hub.models import Vendor
 from checkout_hub.services import cart as cart_service
 from checkout_hub.services import ratelimit, removed_items
-from checkout_hub.wordpress.params import read_params
+from checkout_hub.wordpress.params import read_nested_params
 
 from .. import errors, serializers, session
 from ..auth import BasicLoginAuthentication, SessionLoginAuthentication
@@ -82,7 +82,8 @@ class CoCartView(VendorAPIView):
     accepts_consumer_keys = False
 
     def params(self) -> dict:
-        return read_params(self.request)
+        # PHP's nesting: the JS client over HTTP sends `variation[attribute_pa_color]=Blue`.
+        return read_nested_params(self.request)
 
     def request_data(self):
         return self.params()

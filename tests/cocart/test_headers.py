@@ -138,3 +138,21 @@ def test_product_etags(client, store):
     # Other parameters are another listing.
     other = client.get(f"{V2}/products", {"per_page": 2}, HTTP_IF_NONE_MATCH=listing["ETag"])
     assert other.status_code == 200
+
+
+def test_the_js_clients_query_string_form_is_read(client, store):
+    """@cocart/cocart-rest-api over HTTP puts the parameters in the query string, objects as
+    `variation[attribute_pa_color]=Blue` (and OAuth fields CoCart ignores)."""
+    reply = client.post(
+        f"{V2}/cart/add-item?id=13&quantity=2&variation[attribute_pa_color]=Blue"
+        "&variation[attribute_pa_size]=M&oauth_consumer_key=&oauth_nonce=abc"
+    )
+    assert reply.status_code == 200, reply.content
+    item = reply.json()["items"][0]
+    assert (item["id"], item["quantity"]["value"]) == (15, 2)
+    form = client.post(
+        f"{V2}/cart/add-item",
+        {"id": "13", "variation[attribute_pa_color]": "Red", "variation[attribute_pa_size]": "L"},
+        HTTP_COCART_API_CART_KEY=reply["CoCart-API-Cart-Key"],
+    )
+    assert [i["id"] for i in form.json()["items"]] == [15, 18]
