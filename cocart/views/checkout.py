@@ -22,14 +22,14 @@ from rest_framework.response import Response
 from checkout_hub.api import RateLimit
 from checkout_hub.api.auth import user_of
 from checkout_hub.models import Order, Vendor
+from checkout_hub.services import accounts, checkout, money, orders, payments
 from checkout_hub.services import cart as cart_service
-from checkout_hub.services import checkout, money, orders, payments
 from checkout_hub.services.errors import EmptyCart, InvalidOrderKey, InvalidShippingRate
 from checkout_hub.services.payments import Outcome, stripe_gateway
 
 from .. import errors, serializers, session
 from ..auth import consumer_key
-from .base import CartView, text_param
+from .base import CartView, text_param, truthy
 
 # The checkout limits the seed's tutorial names (cocart_api_rate_limits), per minute.
 CHECKOUT_LIMITS = {"checkout_get": 20, "checkout_update": 10, "checkout_process": 5}
@@ -274,6 +274,7 @@ class CheckoutView(PreviewView):
         billing = self.address_param(params, "billing_address", required=True)
         shipping = self.address_param(params, "shipping_address")
         cart = self.cart_or_empty()
+        account = self.account_request(params, billing)
         self.choose_shipping(cart, text_param(params, "shipping_method"))
         method = text_param(params, "payment_method")
         note = params.get("customer_note")
@@ -289,6 +290,8 @@ class CheckoutView(PreviewView):
             user=self.session.user,
         )
         order = result.order
+        if account is not None:  # made once the order exists (services.accounts)
+            accounts.register(**account)
         order.refresh_from_db()
         self.session.reload()
         customer = order.customer
@@ -305,6 +308,22 @@ class CheckoutView(PreviewView):
                 "cart_key": None,
             }
         )
+
+    def account_request(self, params: dict, billing: dict) -> dict | None:
+        """`create_account` with `customer_password`: the account to make for a guest."""
+        if self.session.user is not None or not truthy(params.get("create_account")):
+            return None
+        password = text_param(params, "customer_password")
+        if not password:
+            raise drf.ValidationError({"customer_password": ["required"]}, code="required")
+        email = str(billing.get("email") or "")
+        accounts.check_available(email)
+        return {
+            "email": email,
+            "password": password,
+            "first_name": str(billing.get("first_name") or ""),
+            "last_name": str(billing.get("last_name") or ""),
+        }
 
 
 class PaymentMethodsView(PreviewView):

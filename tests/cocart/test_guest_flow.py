@@ -5,10 +5,11 @@ offline method and with Stripe test cards. Exact keys and money values (referenc
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from checkout_hub.models import Cart, Order, Payment
 
-from .conftest import US_ADDRESS, assert_error
+from .conftest import US_ADDRESS, assert_error, basic
 
 TSHIRT_KEY = "c4ca4238a0b923820dcc509a6f75849b"  # md5("1"): WooCommerce's generate_cart_id
 
@@ -526,3 +527,44 @@ def test_guest_checkout_switched_off(api, settings):
     settings.HUB_GUEST_CHECKOUT = False
     reply = api.checkout("put", body={"billing_address": US_ADDRESS, "payment_method": "cod"})
     assert_error(reply, 401, "cocart_rest_not_authorized")
+
+
+def test_create_account_at_checkout(api):
+    filled_cart(api)
+    email = "new.buyer@example.com"
+    body = {
+        "billing_address": {**US_ADDRESS, "email": email},
+        "payment_method": "cod",
+        "create_account": True,
+        "customer_password": "s3cret-pass",
+    }
+    reply = api.checkout("put", body=body)
+    assert reply.status_code == 200, reply.content
+    user = get_user_model().objects.get(email=email)
+    assert reply.json()["customer_id"] == user.pk
+    assert user.check_password("s3cret-pass")
+    # The new customer logs in with it; the email cannot register twice.
+    login = api.client.post(
+        "/wp-json/cocart/v2/login", HTTP_AUTHORIZATION=basic(email, "s3cret-pass")
+    )
+    assert login.json()["user_id"] == str(user.pk)
+    filled_cart(api)
+    assert_error(api.checkout("put", body=body), 401, "cocart_rest_not_authorized")
+    del body["customer_password"]
+    assert_error(api.checkout("put", body=body), 400, "rest_missing_callback_param")
+
+
+def test_a_refused_payment_makes_no_account(api):
+    filled_cart(api)
+    reply = api.checkout(
+        "put",
+        body={
+            "billing_address": {**US_ADDRESS, "email": "declined@example.com"},
+            "payment_method": "stripe",
+            "payment_data": [{"key": "stripe_source", "value": "pm_card_chargeDeclined"}],
+            "create_account": True,
+            "customer_password": "s3cret-pass",
+        },
+    )
+    assert_error(reply, 400, "cocart_payment_failed")
+    assert not get_user_model().objects.filter(email="declined@example.com").exists()
