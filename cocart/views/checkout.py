@@ -58,6 +58,8 @@ class PreviewView(CartView):
     limit_name = ""
 
     def initial(self, request, *args, **kwargs):
+        # The kit's initial (auth, scenarios, rate limit), then the key pair, then the session
+        # (CartView's own initial would resolve it before the key pair is known).
         super(CartView, self).initial(request, *args, **kwargs)
         self.notices = {}
         self.api_key = consumer_key(request)
