@@ -16,7 +16,7 @@ from django.conf import settings
 
 from checkout_hub.models import ADDRESS_FIELDS, Cart, Product
 from checkout_hub.services import cart as cart_service
-from checkout_hub.services import catalog, money, pricing
+from checkout_hub.services import catalog, money, pricing, reference
 
 NO_HASH = "No items in cart so no hash"
 BILLING_ORDER = (
@@ -96,9 +96,11 @@ def plain_address(address: dict | None, kind: str) -> dict:
 
 # --- items ---
 def featured_image(product: Product) -> str:
-    images = list(product.images.all())
+    """The first image (a variation falls back to its parent's), from the process's copy of
+    the store's images (services.reference: no query)."""
+    images = reference.images(product.pk)
     if not images and product.parent_id:
-        images = list(product.parent.images.all())
+        images = reference.images(product.parent_id)
     return images[0].src if images else ""
 
 

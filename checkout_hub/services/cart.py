@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from checkout_hub.models import Cart, CartItem, Coupon, Customer, Product, normalise_email
+from checkout_hub.models.carts import load_open_cart
+from checkout_hub.models.catalog import products_by_id
 
 from . import addresses, pricing, scenarios
 from .errors import (
@@ -48,10 +50,9 @@ def create_cart(*, vendor: str, currency: str | None = None, key: str | None = N
 
 def load(key: str, *, include_completed: bool = False) -> Cart | None:
     """The open cart with this key and its lines (prefetched), or None."""
-    carts = Cart.objects.with_lines().filter(key=key)
     if not include_completed:
-        carts = carts.open()
-    return carts.first()
+        return load_open_cart(key)  # the same rows, from SQL compiled once
+    return Cart.objects.with_lines().filter(key=key).first()
 
 
 def contents_hash(cart: Cart) -> str:
@@ -158,8 +159,8 @@ def resolve_purchasable(
     """The product a buyer actually buys (a variation for variable products) and the full set
     of chosen attribute values. Raises ProductNotFound, InvalidVariation, NotPurchasable."""
     # An id no database column can hold is simply not a product (never an overflow error).
-    ids = [pid for pid in (product_id, variation_id) if pid and 0 < pid < MAX_ID]
-    found = {p.pk: p for p in Product.objects.select_related("parent").filter(pk__in=ids)}
+    ids = list(dict.fromkeys(pid for pid in (product_id, variation_id) if pid and 0 < pid < MAX_ID))
+    found = {p.pk: p for p in products_by_id(ids)}
     product = found.get(product_id)
     if product is None or product.status != Product.Status.PUBLISH:
         raise ProductNotFound(product_id=product_id)

@@ -100,9 +100,9 @@ def lines(cart: Cart) -> list[RemovedLine]:
     ids = {entry.get("product_id") for entry in kept.values()}
     products = {
         p.pk: p
-        for p in Product.objects.select_related("parent")
-        .prefetch_related("images", "parent__images")
-        .filter(pk__in=[i for i in ids if isinstance(i, int)])
+        for p in Product.objects.select_related("parent").filter(
+            pk__in=[i for i in ids if isinstance(i, int)]
+        )
     }
     found = []
     for key, entry in kept.items():

@@ -4,10 +4,11 @@
 `ProductSchema::get_item_response` order. Money is a string of minor units followed by the
 currency fields; a variable product shows its lowest variation price and fills `price_range`.
 
-Everything is computed from the product and its prefetched relations (`images`, `categories`,
-`variations`, `parent` and `parent__images`, see `PRODUCT_PREFETCH`), so serialising a list
-costs the same number of queries whatever its length. Cart cross-sells can reuse the
-serializer as is; the routes add WordPress's `_links` on top (`StoreProductSerializer`).
+Everything is computed from the product and its prefetched relations (`categories`,
+`variations` and `parent`, see `PRODUCT_PREFETCH`; images come from `services.reference`),
+so serialising a list costs the same number of queries whatever its length. Cart cross-sells
+can reuse the serializer as is; the routes add WordPress's `_links` on top
+(`StoreProductSerializer`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from checkout_hub.services import catalog, money
 from .common import ImageSerializer, MoneyObject, images, low_stock_remaining, permalink
 
 # What a product list needs loaded up front (with select_related("parent")).
-PRODUCT_PREFETCH = ("images", "categories", "variations", "parent__images")
+PRODUCT_PREFETCH = ("categories", "variations")  # images: services.reference, no query
 
 VARIABLE = Product.Type.VARIABLE
 VARIATION = Product.Type.VARIATION

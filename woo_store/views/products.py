@@ -23,6 +23,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from checkout_hub import clock
+from checkout_hub.api.representation import represent
 from checkout_hub.models import Product
 from checkout_hub.services import catalog
 from checkout_hub.wordpress.pagination import pagination_headers
@@ -195,7 +196,7 @@ class ProductView(WooView):
         return self.request.build_absolute_uri(reverse(f"{namespace}:{name}", kwargs=kwargs))
 
     def product_payload(self, product: Product) -> dict:
-        return StoreProductSerializer(product, context=self.get_serializer_context()).data
+        return represent(StoreProductSerializer, product, self.get_serializer_context())
 
 
 class ProductsView(ProductView):
@@ -219,7 +220,7 @@ class ProductsView(ProductView):
             list(with_product_data(queryset)[start : start + per_page]) if start < total else []
         )
         context = self.get_serializer_context()
-        data = StoreProductSerializer(products, many=True, context=context).data
+        data = represent(StoreProductSerializer, products, context, many=True)
         headers = pagination_headers(
             request, total, q["page"], per_page, url=self.route_url("products")
         )
