@@ -310,6 +310,42 @@ HWP_RATE_LIMIT_SECONDS = int(os.environ.get("HWP_RATE_LIMIT_SECONDS", "60"))
 # Request bodies larger than this many bytes answer 413 REQUEST_TOO_LARGE.
 HWP_MAX_BODY_BYTES = int(os.environ.get("HWP_MAX_BODY_BYTES", str(64 * 1024)))
 
+# --- CoCart (cocart) ---
+# CoCart's rate limiting (cocart_api_rate_limit_options): off by default; `limit` requests per
+# `seconds` per user (else per IP), answered 400 rate_limit_exceeded; checkout has its own.
+COCART_RATE_LIMITING_ENABLED = env_bool("COCART_RATE_LIMITING_ENABLED", False)
+COCART_RATE_LIMITING_LIMIT = int(os.environ.get("COCART_RATE_LIMITING_LIMIT", "25"))
+COCART_RATE_LIMITING_SECONDS = int(os.environ.get("COCART_RATE_LIMITING_SECONDS", "10"))
+COCART_RATE_LIMITING_PROXY_SUPPORT = env_bool("COCART_RATE_LIMITING_PROXY_SUPPORT", False)
+# Sliding cart expiry (4.9's settings): expiring after a day, expiration 2 days (guests) or 7.
+COCART_CART_EXPIRING_SECONDS = int(os.environ.get("COCART_CART_EXPIRING_SECONDS", "86400"))
+COCART_CART_EXPIRATION_SECONDS = int(os.environ.get("COCART_CART_EXPIRATION_SECONDS", "172800"))
+COCART_CART_EXPIRATION_USER_SECONDS = int(
+    os.environ.get("COCART_CART_EXPIRATION_USER_SECONDS", "604800")
+)
+# The Preview checkout: "seed" (POST updates, PUT/PATCH process: the seed) or "spec" (the
+# OpenAPI spec's reverse: POST processes, PUT/PATCH update).
+COCART_CHECKOUT_METHODS = os.environ.get("COCART_CHECKOUT_METHODS", "seed")
+# The seed requires WooCommerce consumer keys on every Preview checkout request.
+COCART_CHECKOUT_REQUIRE_KEYS = env_bool("COCART_CHECKOUT_REQUIRE_KEYS", True)
+# The demo pair and customer seed_store creates (manage.py credentials prints them).
+COCART_DEMO_CONSUMER_KEY = os.environ.get(
+    "COCART_DEMO_CONSUMER_KEY", "ck_" + "0123456789abcdef" * 2 + "01234567"
+)
+COCART_DEMO_CONSUMER_SECRET = os.environ.get(
+    "COCART_DEMO_CONSUMER_SECRET", "cs_" + "fedcba9876543210" * 2 + "fedcba98"
+)
+COCART_DEMO_CUSTOMER_LOGIN = os.environ.get("COCART_DEMO_CUSTOMER_LOGIN", "customer")
+COCART_DEMO_CUSTOMER_PASSWORD = os.environ.get("COCART_DEMO_CUSTOMER_PASSWORD", "customer")
+CORS_ALLOW_HEADERS += ["if-none-match"]
+CORS_EXPOSE_HEADERS += [
+    "cocart-api-cart-expiring",
+    "cocart-api-cart-expiration",
+    "cocart-timestamp",
+    "etag",
+    "cocart-cache",
+]
+
 HUB_ADMIN_USERNAME = os.environ.get("HUB_ADMIN_USERNAME", "admin")
 HUB_ADMIN_PASSWORD = os.environ.get("HUB_ADMIN_PASSWORD", "admin")
 

@@ -34,6 +34,7 @@ from checkout_hub.models import (
     ShippingZone,
     TaxRate,
 )
+from cocart.models import ApiKey, new_pair
 from stripe_fake import engine as stripe_engine
 from stripe_fake import models as stripe_models
 from tests.factories import (
@@ -181,6 +182,13 @@ def build_stripe_refund():
     return stripe_models.Refund.objects.get(pk=refund["id"])
 
 
+def build_cocart_api_key():
+    key = ApiKey(description=f"Key {next(_seq)}", user=UserFactory())
+    key.set_pair(*new_pair())
+    key.save()
+    return key
+
+
 BUILDERS = {
     Cart: build_cart,
     CartItem: CartItemFactory,
@@ -207,6 +215,7 @@ BUILDERS = {
     stripe_models.Refund: build_stripe_refund,
     get_user_model(): UserFactory,
     Group: lambda: Group.objects.create(name=f"Group {next(_seq)}"),
+    ApiKey: build_cocart_api_key,
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)

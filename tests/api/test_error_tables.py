@@ -11,10 +11,15 @@ from checkout_hub.api.errors import (
     missing_rows,
 )
 from checkout_hub.services import errors as domain
+from cocart import errors as cocart_errors
 from hwp_bridge import errors as hwp_errors
 from woo_store import errors as woo_errors
 
-VENDOR_TABLES = {"woo_store": woo_errors.TABLE, "hwp_bridge": hwp_errors.TABLE}
+VENDOR_TABLES = {
+    "woo_store": woo_errors.TABLE,
+    "hwp_bridge": hwp_errors.TABLE,
+    "cocart": cocart_errors.TABLE,
+}
 
 
 @pytest.mark.parametrize("vendor", sorted(VENDOR_TABLES))
