@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 WOO = "/wp-json/wc/store/v1"
 HWP = "/wp-json/headlesswp/v1"
+COCART = "/wp-json/cocart/v2"
 ADDRESS = {
     "first_name": "Ada",
     "last_name": "Lovelace",
@@ -51,8 +52,9 @@ ADDRESS = {
 
 @dataclass
 class Case:
-    """One route under load. `pool` names a list of prepared tokens: each request takes the
-    next one (a checkout empties its cart); `rotate` cycles them instead of using each once."""
+    """One route under load. `pool` names a kind of prepared cart (POOLS): each request takes
+    the next one's credential, sent in `pool_header` (a checkout empties its cart); `rotate`
+    cycles them instead of using each once."""
 
     name: str
     method: str
@@ -60,12 +62,23 @@ class Case:
     headers: dict = field(default_factory=dict)
     body: dict | None = None
     pool: str | None = None
+    pool_header: str = "Cart-Token"
     rotate: bool = False
     floor: bool = False
 
 
+# Kinds of prepared carts: the vendor they belong to, whether they hold a billing address (for a
+# checkout), and how many (None: enough for the run, one per request).
+POOLS = {
+    "checkout": ("woo_store", True, None),
+    "add": ("woo_store", False, 40),
+    "cocart_add": ("cocart", False, 40),
+}
+
+
 def cases(fixtures: dict) -> list[Case]:
     token = lambda name: {"Cart-Token": fixtures[name]}  # noqa: E731
+    cocart_key = {"CoCart-API-Cart-Key": fixtures["cocart3"]}
     checkout = {"billing_address": ADDRESS, "payment_method": "cheque"}
     hwp = {"items": [{"productId": 1, "quantity": 1}], "strategy": "redirect_to_woo"}
     return [
@@ -96,11 +109,21 @@ def cases(fixtures: dict) -> list[Case]:
             {"X-WP-Nonce": fixtures["hwp_nonce"], "Cookie": fixtures["hwp_cookie"]},
             hwp,
         ),
+        Case("CoCart GET /cart, 3 lines", "GET", f"{COCART}/cart", cocart_key),
+        Case(
+            "CoCart POST /cart/add-item",
+            "POST",
+            f"{COCART}/cart/add-item",
+            body={"id": "1", "quantity": 1},
+            pool="cocart_add",
+            pool_header="CoCart-API-Cart-Key",
+            rotate=True,
+        ),
     ]
 
 
 # --- preparing a database (runs in a child process with the target's settings) ---
-def prepare(out: Path, pool_size: int, pools: list[str]) -> None:
+def prepare(out: Path, pool_size: int, labels: list[str]) -> None:
     """Migrate, seed, build the carts and tokens, count each case's queries; write JSON."""
     import django
 
@@ -127,28 +150,39 @@ def prepare(out: Path, pool_size: int, pools: list[str]) -> None:
     while len(simple) < 20:
         simple.append(Product.objects.create(name=f"Bench {len(simple)}", regular_price=1500))
 
-    def cart_with(products) -> str:
-        cart = cart_service.create_cart(vendor="woo_store", key=new_cart_key())
+    def credential(vendor: str, key: str) -> str:
+        return encode_token(key) if vendor == "woo_store" else key  # CoCart: the cart key
+
+    def cart_with(products, vendor="woo_store") -> str:
+        cart = cart_service.create_cart(vendor=vendor, key=new_cart_key())
         for product in products:
             cart_service.add_item(cart, product.pk)
         cart_service.update_customer(cart, billing=ADDRESS)
-        return encode_token(cart.key)
+        return credential(vendor, cart.key)
 
-    fixtures = {"cart3": cart_with(simple[:3]), "cart20": cart_with(simple[:20])}
+    fixtures = {
+        "cart3": cart_with(simple[:3]),
+        "cart20": cart_with(simple[:20]),
+        "cocart3": cart_with(simple[:3], "cocart"),
+    }
     billing, _ = addresses.validate(ADDRESS, None)
-    for name in pools:
-        size = 40 if name.startswith("add") else pool_size
-        carts = [
-            Cart(key=new_cart_key(), vendor="woo_store", billing_address=billing)
-            for _ in range(size)
-        ]
-        Cart.objects.bulk_create(carts, batch_size=500)
-        carts = list(Cart.objects.filter(key__in=[c.key for c in carts]))
-        CartItem.objects.bulk_create(
-            [CartItem(cart=c, key=line_key(1, 0, {}, []), product_id=1) for c in carts],
-            batch_size=500,
-        )
-        fixtures[name] = [encode_token(c.key) for c in carts]
+    for label in labels:
+        for kind, (vendor, with_address, size) in POOLS.items():
+            carts = [
+                Cart(
+                    key=new_cart_key(),
+                    vendor=vendor,
+                    billing_address=billing if with_address else {},
+                )
+                for _ in range(size or pool_size)
+            ]
+            Cart.objects.bulk_create(carts, batch_size=500)
+            carts = list(Cart.objects.filter(key__in=[c.key for c in carts]))
+            CartItem.objects.bulk_create(
+                [CartItem(cart=c, key=line_key(1, 0, {}, []), product_id=1) for c in carts],
+                batch_size=500,
+            )
+            fixtures[f"{kind}_{label}"] = [credential(vendor, c.key) for c in carts]
 
     client = Client()
     reply = client.get(f"{HWP}/nonce")
@@ -162,14 +196,13 @@ def prepare(out: Path, pool_size: int, pools: list[str]) -> None:
         if case.floor:
             continue
         headers = dict(case.headers)
+        send = getattr(Client(), case.method.lower())  # one client: its handler loads once
         for _ in range(2):  # the second call is the warm one
             if case.pool:
-                cart = cart_with(simple[:1])
-                headers["Cart-Token"] = cart
+                headers[case.pool_header] = cart_with(simple[:1], POOLS[case.pool][0])
             kwargs = {"headers": headers}
             if case.body is not None:
                 kwargs |= {"data": json.dumps(case.body), "content_type": "application/json"}
-            send = getattr(Client(), case.method.lower())
             profile = cProfile.Profile()
             with CaptureQueriesContext(connection) as captured:
                 profile.enable()
@@ -254,7 +287,7 @@ request = function()
   if #tokens > 0 then
     i = i + 1
     local n = rotate and ((i - 1) %% #tokens) + 1 or math.min(i, #tokens)
-    headers["Cart-Token"] = tokens[n]
+    headers[%(pool_header)s] = tokens[n]
   end
   return wrk.format(method, path, headers, body)
 end
@@ -274,6 +307,7 @@ def lua_script(case: Case, directory: Path) -> Path:
         "body": lua_string(json.dumps(case.body)) if case.body is not None else "nil",
         "headers": table + "}",
         "rotate": "true" if case.rotate else "false",
+        "pool_header": lua_string(case.pool_header),
     }
     path = directory / f"{re.sub(r'[^a-z0-9]+', '_', case.name.lower())}.lua"
     path.write_text(script)
@@ -334,10 +368,10 @@ def hub_env(database_url: str, cache_url: str, *, journal: bool, public_url: str
     }
 
 
-def run_prepare(env, out, pool_size, pools) -> dict:
+def run_prepare(env, out, pool_size, labels) -> dict:
     subprocess.run(
         [PY, __file__, "--prepare", str(out), "--pool-size", str(pool_size),
-         "--pools", ",".join(pools)],
+         "--labels", ",".join(labels)],
         env=env, cwd=ROOT, check=True,
     )  # fmt: skip
     return json.loads(out.read_text())
@@ -360,10 +394,10 @@ def main() -> None:
     parser.add_argument("--only", default="", help="run only routes whose name contains this")
     parser.add_argument("--prepare", help=argparse.SUPPRESS)
     parser.add_argument("--pool-size", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument("--pools", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--labels", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
-        prepare(Path(args.prepare), args.pool_size, args.pools.split(","))
+        prepare(Path(args.prepare), args.pool_size, args.labels.split(","))
         return
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
@@ -396,7 +430,7 @@ def main() -> None:
             env,
             workdir / "sqlite.json",
             pool_size,
-            ["checkout_on", "checkout_off", "add_on", "add_off"],
+            ["on", "off"],
         )
         all_cases = [c for c in cases(fixtures) if args.only.lower() in c.name.lower() or c.floor]
         floor = all_cases[0]
@@ -437,7 +471,7 @@ def run_team(args, workdir, log, pool_size, all_cases, results) -> dict:
     base = f"http://127.0.0.1:{port}"
     env = hub_env(db, cache, journal=True, public_url=base)
     print("preparing the PostgreSQL database...", flush=True)
-    fixtures = run_prepare(env, workdir / "team.json", pool_size, ["checkout_team", "add_team"])
+    fixtures = run_prepare(env, workdir / "team.json", pool_size, ["team"])
     env |= {"HUB_ADDR": f"127.0.0.1:{port}", "HUB_WORKERS": "2"}
     with Server([str(ROOT / "bin" / "serve")], env, base + "/__hub/health", log):
         for case in cases(fixtures)[1:]:
