@@ -15,10 +15,13 @@ from .responses import (
     cancel_payment_intent,
     capture_payment_intent,
     confirm_payment_intent,
+    create_checkout_session,
     create_payment_intent,
     create_payment_method,
     create_refund,
+    expire_checkout_session,
     retrieve_charge,
+    retrieve_checkout_session,
     retrieve_payment_intent,
     retrieve_payment_method,
     retrieve_refund,
@@ -69,6 +72,7 @@ CONFIRM_PARAMS = {
     "shipping",
 }
 INTENT = r"/v1/payment_intents/(?P<intent_id>[^/]+)"
+SESSION = r"/v1/checkout/sessions/(?P<session_id>[^/]+)"
 
 ROUTES = [
     _route_for(
@@ -117,6 +121,25 @@ ROUTES = [
         {"expand"},
     ),
     _route_for("GET", r"/v1/charges/(?P<charge_id>[^/]+)", retrieve_charge, {"expand"}),
+    _route_for(
+        "POST",
+        r"/v1/checkout/sessions",
+        create_checkout_session,
+        {
+            "mode",
+            "line_items",
+            "success_url",
+            "cancel_url",
+            "customer_email",
+            "client_reference_id",
+            "metadata",
+            "payment_intent_data",
+            "payment_method_types",
+            "expires_at",
+        },
+    ),
+    _route_for("GET", SESSION, retrieve_checkout_session, {"expand"}),
+    _route_for("POST", SESSION + "/expire", expire_checkout_session, set()),
 ]
 
 
