@@ -29,6 +29,7 @@ DUPLICATE_ORDER = "You have already completed this order."
 RATE_LIMITED = "Too many requests. Please try again later."  # the seed's wording
 NO_PAYMENT_METHOD = "No valid payment method found!"
 OUT_OF_STOCK = "Product is out of stock"
+VALIDATION = "Validation failed"  # not on the wire: the errors say it
 
 # Hub address fields -> FluentCart's checkout field names.
 ADDRESS_KIND = {"billing_address": "billing", "shipping_address": "shipping"}
@@ -49,7 +50,7 @@ def plain(message: str, status: int = 422, **details) -> FluentError:
 
 def validation_failed(errors: dict) -> FluentError:
     """{status: "failed", errors: {field: {rule: message}}} at HTTP 200 (seed)."""
-    return FluentError(FAILED, "", 200, {"errors": errors, "_no_message": True})
+    return FluentError(FAILED, VALIDATION, 200, {"errors": errors, "_no_message": True})
 
 
 def _address_errors(exc, at) -> dict:
@@ -116,8 +117,8 @@ ROWS: dict[type[Exception], Row] = {
     domain.InvalidCoupon: Row(PLAIN, 422),
     domain.CouponNotApplied: Row(PLAIN, 422),
     # checkout fields
-    domain.InvalidAddress: Row(FAILED, 200, "", _address_errors),
-    domain.InvalidShippingRate: Row(FAILED, 200, "", _shipping_errors),
+    domain.InvalidAddress: Row(FAILED, 200, VALIDATION, _address_errors),
+    domain.InvalidShippingRate: Row(FAILED, 200, VALIDATION, _shipping_errors),
     domain.TotalMismatch: Row(FAILED, 200),
     domain.MissingPaymentMethod: Row(FAILED, 423, NO_PAYMENT_METHOD, _order_info),
     domain.InvalidPaymentMethod: Row(FAILED, 423, NO_PAYMENT_METHOD, _order_info),

@@ -104,10 +104,11 @@ def cart_update(view: AdminAjaxView, params: dict) -> Response:
         cart.save(update_fields=["meta", "updated_at"])
     from checkout_hub.services.errors import InvalidVariation, NotPurchasable, ProductNotFound
 
+    # quantity defaults to 0, which removes the item (reference §6); else a change, or the
+    # new quantity with by_input.
+    absolute = quantity == 0 or _truthy(params.get("by_input"))
     try:
-        cart_lines.set_line_quantity(
-            cart, item_id, quantity, absolute=_truthy(params.get("by_input"))
-        )
+        cart_lines.set_line_quantity(cart, item_id, quantity, absolute=absolute)
     except (ProductNotFound, InvalidVariation):
         pass  # an unknown item: the cart stays as it is (reference §6)
     except NotPurchasable as exc:
