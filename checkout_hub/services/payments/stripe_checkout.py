@@ -19,6 +19,7 @@ from checkout_hub.models import Order, Payment
 from .. import statuses
 from ..errors import OrderNotFound, PaymentFailed
 from .stripe_gateway import StripeGateway, _error_facts, _message, client
+from .stripe_onsite import wire
 
 PLACEHOLDER = "{CHECKOUT_SESSION_ID}"
 
@@ -97,7 +98,7 @@ def start(
         ) from exc
     payment.reference = session.id
     payment.save(update_fields=["reference", "updated_at"])
-    return session.to_dict()
+    return wire(session)
 
 
 def settle(session_id: str) -> Settled:
@@ -110,7 +111,7 @@ def settle(session_id: str) -> Settled:
     if payment is None:
         raise OrderNotFound("No order was found for this checkout session.")
     try:
-        session = client().v1.checkout.sessions.retrieve(session_id).to_dict()
+        session = wire(client().v1.checkout.sessions.retrieve(session_id))
     except stripe.StripeError as exc:
         raise PaymentFailed(
             _message(exc), **_error_facts(exc, payment, "checkout.sessions.retrieve")

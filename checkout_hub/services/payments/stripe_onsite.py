@@ -19,11 +19,16 @@ from checkout_hub.models import Order, Payment
 
 from .. import statuses
 from ..errors import OrderNotFound, PaymentDeclined, PaymentFailed
-from . import stripe_gateway
 from .stripe_gateway import StripeGateway, _error_facts, _message, client
 
 # Intent statuses the buyer has not finished with yet (nothing to settle).
 UNFINISHED = {"requires_payment_method", "requires_confirmation", "requires_action"}
+
+
+def wire(obj: stripe.StripeObject) -> dict:
+    """A Stripe object as the API sent it (its JSON, keys in the API's order)."""
+    response = obj.last_response
+    return response.data if response is not None else obj.to_dict_recursive()
 
 
 @dataclass
@@ -73,7 +78,7 @@ def start(order: Order, *, metadata: dict | None = None) -> Started:
         ) from exc
     payment.reference = intent.id
     payment.save(update_fields=["reference", "updated_at"])
-    return Started(payment=payment, intent=intent.to_dict())
+    return Started(payment=payment, intent=wire(intent))
 
 
 def payment_for(intent_id: str) -> Payment:
@@ -97,7 +102,7 @@ def confirm(intent_id: str) -> Settled:
     was while the buyer has not finished."""
     payment = payment_for(intent_id)
     try:
-        intent = client().v1.payment_intents.retrieve(payment.reference).to_dict()
+        intent = wire(client().v1.payment_intents.retrieve(payment.reference))
     except stripe.StripeError as exc:
         raise PaymentFailed(
             _message(exc), **_error_facts(exc, payment, "payment_intents.retrieve")
@@ -123,7 +128,7 @@ def confirm(intent_id: str) -> Settled:
                 order=order,
             )
             if locked.status != Payment.Status.FAILED:
-                stripe_gateway_fail(order, declined)
+                _fail(order, declined)
             return Settled(order, intent, paid=False, declined=declined)
         outcome = StripeGateway().outcome(locked, intent)
         statuses.transition(order, outcome.order_status, paid=outcome.paid)
@@ -133,10 +138,7 @@ def confirm(intent_id: str) -> Settled:
     return Settled(order, intent, paid=outcome.paid)
 
 
-def stripe_gateway_fail(order: Order, exc: PaymentDeclined) -> None:
+def _fail(order: Order, exc: PaymentDeclined) -> None:
     from . import fail  # the package's failure bookkeeping
 
     fail(order, StripeGateway.id, exc)
-
-
-__all__ = ["Settled", "Started", "confirm", "payment_for", "start", "stripe_gateway"]
