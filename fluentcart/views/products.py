@@ -13,6 +13,7 @@ from .. import render
 from .base import FluentView
 
 MAX_PER_PAGE = 100
+MAX_PAGE = 10**6
 
 
 def _ids(value) -> list[int]:
@@ -23,7 +24,8 @@ class ProductsView(FluentView):
     def get(self, request):
         params = self.params()
         per_page = min(max(absint(params.get("per_page") or 10), 1), MAX_PER_PAGE)
-        page = max(absint(params.get("current_page") or params.get("page") or 1), 1)
+        # A page no database offset can reach is simply past the end.
+        page = min(max(absint(params.get("current_page") or params.get("page") or 1), 1), MAX_PAGE)
         products = (
             Product.objects.catalogue()
             .exclude(type=Product.Type.VARIATION)
