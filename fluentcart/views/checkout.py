@@ -8,8 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from rest_framework.response import Response
 
-from checkout_hub.models import Vendor
-from checkout_hub.services import addresses, pricing
+from checkout_hub.services import addresses
 from checkout_hub.services import cart as cart_service
 
 from .. import countries, errors, placing, render, shipping
@@ -169,10 +168,3 @@ class CountryInfoView(FluentView):
         if not country or country not in addresses.country_codes():
             return Response({"status": False, "message": "Country code is required"})
         return Response({"data": countries.info(country)})
-
-
-def totals_of(cart) -> pricing.CartTotals:
-    return cart_service.loaded_totals(cart)
-
-
-__all__ = ["Vendor"]
