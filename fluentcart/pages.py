@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from checkout_hub.models import Order, Vendor
 from checkout_hub.services import cart as cart_service
-from checkout_hub.services import payments, ratelimit
+from checkout_hub.services import checkout_stages, payments, ratelimit
 from checkout_hub.services.errors import DomainError, OrderNotFound, RateLimited
 from checkout_hub.services.payments import stripe_checkout
 from checkout_hub.wordpress.params import absint
@@ -131,17 +131,17 @@ def receipt(request):
     uuid = request.GET.get("trx_hash") or request.GET.get("order_hash") or ""
     try:
         order = placing.order_by_uuid(uuid)
-        if request.GET.get("fct_stripe_hosted") == "1" and request.GET.get("session_id"):
-            stripe_checkout.settle(request.GET["session_id"])
-            from checkout_hub.services import checkout_stages
-
-            order.refresh_from_db()
-            if order.payment_status == Order.PaymentStatus.PAID:
-                checkout_stages.finish(order)
     except OrderNotFound:
         return _page(request, "Order not found", "This receipt link is not valid.", 404)
-    except DomainError as exc:
-        return _page(request, "Payment could not be checked", exc.message, 502)
+    session_id = request.GET.get("session_id", "")
+    if request.GET.get("fct_stripe_hosted") == "1" and session_id:
+        # Back from Stripe's hosted Checkout: the order as the session says. A session that
+        # is not this order's, or Stripe not answering, leaves the order as it is.
+        with contextlib.suppress(DomainError):
+            if stripe_checkout.settle(session_id).order.pk == order.pk:
+                order.refresh_from_db()
+                if order.payment_status == Order.PaymentStatus.PAID:
+                    checkout_stages.finish(order)
     order = Order.objects.with_details().get(pk=order.pk)
     currency = order.currency
     gateway = payments.GATEWAYS.get(order.payment_method)

@@ -75,22 +75,49 @@ def test_onsite_flow_to_a_paid_order(client, store):
     )
 
 
-def test_onsite_declined_card_fails_the_order_and_the_buyer_can_retry(client, store):
+def test_onsite_declined_card_is_reported_and_the_buyer_can_retry(client, store):
+    cart_update(client, 1, 1)
+    secret = place_order(client, payment_method="stripe").json()["payment_args"]["client_secret"]
+    intent_id = secret.split("_secret_")[0]
+    with pytest.raises(stripe.CardError):
+        confirm_in_browser(secret, "pm_card_chargeDeclinedInsufficientFunds")
+    r = confirm_on_site(client, intent_id)
+    assert (r.status_code, r.json()) == (400, {"message": "Your card has insufficient funds."})
+    order = Order.objects.get()
+    assert (order.status, order.payment_status) == ("pending", "unpaid")
+    payment = Payment.objects.get()
+    assert (payment.status, payment.decline_code) == ("pending", "insufficient_funds")
+    assert not Cart.objects.get().completed
+    # The same intent, retried with another card (as Stripe Elements does), pays the order.
+    confirm_in_browser(secret, "pm_card_visa")
+    assert confirm_on_site(client, intent_id).status_code == 200
+    assert Order.objects.get().payment_status == "paid"
+
+
+def test_onsite_place_again_after_a_decline_reuses_the_order(client, store):
     cart_update(client, 1, 1)
     secret = place_order(client, payment_method="stripe").json()["payment_args"]["client_secret"]
     with pytest.raises(stripe.CardError):
         confirm_in_browser(secret, "pm_card_chargeDeclined")
-    r = confirm_on_site(client, secret.split("_secret_")[0])
-    assert (r.status_code, r.json()) == (400, {"message": "Your card was declined."})
-    order = Order.objects.get()
-    assert (order.status, order.payment_status) == ("failed", "failed")
-    assert not Cart.objects.get().completed
-    # The retry reuses the order with a new intent, and pays.
+    assert confirm_on_site(client, secret.split("_secret_")[0]).json() == {
+        "message": "Your card was declined."
+    }
     secret2 = place_order(client, payment_method="stripe").json()["payment_args"]["client_secret"]
     assert secret2 != secret and Order.objects.count() == 1
     confirm_in_browser(secret2, "pm_card_visa")
     assert confirm_on_site(client, secret2.split("_secret_")[0]).status_code == 200
     assert Order.objects.get().payment_status == "paid"
+
+
+def test_a_canceled_intent_fails_the_order(client, store):
+    cart_update(client, 7, 2)  # the last two sunglasses
+    secret = place_order(client, payment_method="stripe").json()["payment_args"]["client_secret"]
+    intent_id = secret.split("_secret_")[0]
+    stripe_gateway.client().v1.payment_intents.cancel(intent_id)
+    assert confirm_on_site(client, intent_id).status_code == 400
+    order = Order.objects.get()
+    assert (order.status, order.payment_status) == ("failed", "failed")
+    assert not order.stock_reduced
 
 
 def test_confirm_before_the_buyer_paid_and_for_an_unknown_intent(client, store):

@@ -98,8 +98,10 @@ def payment_for(intent_id: str) -> Payment:
 
 def confirm(intent_id: str) -> Settled:
     """Settle the order of PaymentIntent `intent_id` from the intent as Stripe has it now:
-    paid when it succeeded, failed (stock back, cart open) when the card was refused, as it
-    was while the buyer has not finished."""
+    paid when it succeeded; a refused card is reported (`declined`) and recorded on the
+    Payment, but the order stays pending, since the buyer may retry the same intent with
+    another card (Stripe Elements does); a canceled intent fails the order (stock back, cart
+    open); as it was while the buyer has not finished."""
     payment = payment_for(intent_id)
     try:
         intent = wire(client().v1.payment_intents.retrieve(payment.reference))
@@ -127,8 +129,14 @@ def confirm(intent_id: str) -> Settled:
                 payment=locked,
                 order=order,
             )
-            if locked.status != Payment.Status.FAILED:
-                _fail(order, declined)
+            if status == "canceled":
+                if locked.status != Payment.Status.FAILED:
+                    _fail(order, declined)
+            else:
+                locked.error_code = declined.facts["gateway_code"] or ""
+                locked.decline_code = declined.facts["decline_code"] or ""
+                locked.message = declined.message.replace("\x00", "\\u0000")
+                locked.save(update_fields=["error_code", "decline_code", "message", "updated_at"])
             return Settled(order, intent, paid=False, declined=declined)
         outcome = StripeGateway().outcome(locked, intent)
         statuses.transition(order, outcome.order_status, paid=outcome.paid)
