@@ -9,7 +9,7 @@ class FluentCartConfig(AppConfig):
         from checkout_hub import credentials, views
         from checkout_hub.api import fallback
 
-        from . import errors, pages
+        from . import errors, pages, schema  # noqa: F401 - schema registers its scheme
 
         credentials.register("fluentcart", fluentcart_access)
         fallback.register("/wp-json/fluent-cart/", errors.handle.fallback_response)

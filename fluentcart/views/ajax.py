@@ -52,6 +52,7 @@ def _int(value) -> int:
 
 class AdminAjaxView(FluentView):
     plain_errors = True  # admin-ajax answers {message}, not WordPress's REST envelope
+    rest_cookie_auth = False  # admin-ajax trusts the login cookie as it is
 
     def get(self, request):
         return self.dispatch_action()

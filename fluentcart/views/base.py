@@ -9,16 +9,20 @@ place-order rate limit (5 per 60 s per IP/user; the 6th answers 429).
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from rest_framework.parsers import FormParser, MultiPartParser
 
 from checkout_hub.api import NoRouteMixin, RateLimit, VendorAPIView
-from checkout_hub.api.auth import user_of
+from checkout_hub.api.auth import browsable_api_csrf_ok, user_of
+from checkout_hub.api.errors import VendorError
 from checkout_hub.api.parsers import BoundedJSONParser
 from checkout_hub.models import Vendor
 from checkout_hub.services import ratelimit
+from checkout_hub.wordpress import nonces
 from checkout_hub.wordpress.params import read_params
 
 from .. import errors, session
+from ..auth import FluentCartCookieAuthentication
 
 LOOPBACK = ("127.0.0.1", "::1")
 
@@ -36,8 +40,25 @@ class FluentView(VendorAPIView):
     vendor = Vendor.FLUENTCART
     exception_handler = errors.handle
     parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
+    authentication_classes = [FluentCartCookieAuthentication]
     # Routes that place an order count against the place-order limit.
     places_order = False
+    # WordPress's REST cookie auth (rest_cookie_check_errors): a logged-in request needs the
+    # wp_rest nonce, else it is a guest; a wrong nonce is 403. admin-ajax has no such rule.
+    rest_cookie_auth = True
+
+    def perform_authentication(self, request):
+        super().perform_authentication(request)
+        user = user_of(request)
+        if not self.rest_cookie_auth or user is None or browsable_api_csrf_ok(request):
+            return
+        given = (request.headers.get("X-WP-Nonce") or request.GET.get("_wpnonce") or "").strip()
+        if not given:
+            request.user = AnonymousUser()
+            return
+        token = request.session.session_key or ""
+        if not nonces.verify_nonce(given, token, user.pk, action=nonces.REST_ACTION):
+            raise VendorError("rest_cookie_invalid_nonce", "Cookie check failed", 403)
 
     def params(self) -> dict:
         if not hasattr(self, "_params"):

@@ -4,6 +4,7 @@ get-available-shipping-methods, get-shipping-methods-list-view, get-country-info
 import pytest
 
 from checkout_hub.models import ShippingZone
+from checkout_hub.wordpress import nonces
 
 from .conftest import REST, cart_update
 
@@ -148,8 +149,14 @@ def test_shipping_errors(client, store):
 
 def test_no_methods_view_links_admins_to_the_settings(staff_client, store):
     ShippingZone.objects.filter(pk=2).delete()
-    body = staff_client.get(f"{C}/get-available-shipping-methods", {"country_code": "FR"}).json()
+    user_id = int(staff_client.session["_auth_user_id"])
+    nonce = nonces.make_nonce(staff_client.session.session_key, user_id, action="wp_rest")
+    url = f"{C}/get-available-shipping-methods"
+    body = staff_client.get(url, {"country_code": "FR"}, HTTP_X_WP_NONCE=nonce).json()
     assert "/admin/checkout_hub/shippingzone/" in body["view"]
+    # Without the nonce the login cookie is ignored: a guest's view.
+    body = staff_client.get(url, {"country_code": "FR"}).json()
+    assert "/admin/" not in body["view"]
 
 
 def test_shipping_methods_list_view(client, store):

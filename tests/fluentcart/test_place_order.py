@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from checkout_hub.models import Cart, Order, Product
+from checkout_hub.wordpress import nonces
 
 from .conftest import ADDRESS, AJAX, REST, cart_update, place_order
 
@@ -273,12 +274,36 @@ def test_allow_create_account(client, store):
     assert not user.has_usable_password()
 
 
-def test_a_logged_in_buyers_email_wins(client, store):
+def test_a_logged_in_buyers_email_wins_with_the_rest_nonce(client, store):
+    user = get_user_model().objects.create_user("ray", "ray@example.com", "pw-123456")
+    client.force_login(user)
+    nonce = nonces.make_nonce(client.session.session_key, user.pk, action="wp_rest")
+    cart_update(client, 1, 1)
+    r = client.post(URL, {**ADDRESS, "billing_email": "someone@example.com",
+                          "fc_selected_shipping_method": "1", "payment_method": "cod"},
+                    content_type="application/json", HTTP_X_WP_NONCE=nonce)  # fmt: skip
+    assert r.json()["status"] == "success", r.content
+    assert Order.objects.get().billing_email == "ray@example.com"
+
+
+def test_without_the_nonce_a_logged_in_cookie_is_a_guest(client, store):
     user = get_user_model().objects.create_user("ray", "ray@example.com", "pw-123456")
     client.force_login(user)
     cart_update(client, 1, 1)
     place_order(client, billing_email="someone@example.com")
-    assert Order.objects.get().billing_email == "ray@example.com"
+    assert Order.objects.get().billing_email == "someone@example.com"
+
+
+def test_a_wrong_nonce_with_a_logged_in_cookie_is_403(client, store):
+    user = get_user_model().objects.create_user("ray", "ray@example.com", "pw-123456")
+    client.force_login(user)
+    r = client.get(f"{REST}/checkout/get-country-info", {"country_code": "US"},
+                   HTTP_X_WP_NONCE="0123456789")  # fmt: skip
+    assert (r.status_code, r.json()) == (
+        403,
+        {"code": "rest_cookie_invalid_nonce", "message": "Cookie check failed",
+         "data": {"status": 403}},
+    )  # fmt: skip
 
 
 def test_the_instant_cart_is_the_one_ordered(client, store):
