@@ -33,7 +33,7 @@ def sessions(db):
 def test_create_retrieve_expire(sessions):
     session = create(customer_email="a@example.com", client_reference_id="42",
                      metadata={"order_id": "42"})  # fmt: skip
-    assert session.id.startswith("cs_test_")
+    assert session.id.startswith("cs_test_") and len(session.id) == 64
     assert session.object == "checkout.session"
     assert (session.status, session.payment_status, session.mode) == ("open", "unpaid", "payment")
     assert (session.amount_subtotal, session.amount_total, session.currency) == (3600, 3600, "usd")
