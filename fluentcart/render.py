@@ -14,6 +14,17 @@ from checkout_hub.services import catalog, money, pricing
 
 DATE = "%Y-%m-%d %H:%M:%S"  # MySQL datetimes, as the plugin's models serialize them
 
+try:  # product images read once per process (issue 11's services.reference), where it exists
+    from checkout_hub.services.reference import images as _reference_images
+except ImportError:  # before it: the cart and catalogue queries prefetch `images`
+    _reference_images = None
+
+
+def _images(product: Product) -> list:
+    if _reference_images is not None:
+        return _reference_images(product.pk)
+    return list(product.images.all())
+
 
 def formatted(amount: int, currency: str | None = None) -> str:
     return money.format_price(int(amount or 0), currency or settings.HUB_CURRENCY)
@@ -33,7 +44,7 @@ def thumbnail(product: Product) -> str | None:
     for candidate in (product, product.parent):
         if candidate is None:
             continue
-        images = list(candidate.images.all())
+        images = _images(candidate)
         if images:
             return images[0].src
     return None
