@@ -115,7 +115,7 @@ def place(view, params: dict) -> dict:
     if physical:
         method = _shipping_method(form)
         cart_service.select_shipping_rate(cart, method.rate_id)
-    totals = pricing.calculate(cart)
+    totals = pricing.calculate(cart, lines)  # the lines as loaded, with their products
     slug = form.payment_method
     gateway = _gateway(slug, totals.needs_payment)
     uuid = clock.random_hex(32)

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from checkout_hub.models import Cart, Vendor
+from checkout_hub.models import Cart, ShippingMethod, Vendor
 from checkout_hub.services import cart as cart_service
 from fluentcart import session
 from tests.factories import ProductFactory, ShippingMethodFactory, ShippingZoneFactory
@@ -70,3 +70,21 @@ def test_the_catalogue_is_flat(client, db):
     for _ in range(19):
         ProductFactory()
     assert page() == one
+
+
+def test_place_order_is_flat(client, db):
+    def place(key) -> int:
+        body = {
+            "billing_email": f"{key}@example.com", "billing_full_name": "Ada Lovelace",
+            "billing_country": "US", "billing_address_1": "1 Main St", "billing_city": "Boston",
+            "billing_state": "MA", "billing_postcode": "02108", "payment_method": "cod",
+            "fc_selected_shipping_method": str(ShippingMethod.objects.earliest("pk").pk),
+        }  # fmt: skip
+        client.get(f"{REST}/public/products")
+        client.cookies["fct_cart_hash"] = key
+        with CaptureQueriesContext(connection) as captured:
+            r = client.post(f"{REST}/checkout/place-order", body, content_type="application/json")
+        assert r.json()["status"] == "success", r.content
+        return len(captured)
+
+    assert place(cart_with(1)) == place(cart_with(20))
