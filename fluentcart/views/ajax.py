@@ -16,6 +16,8 @@ from __future__ import annotations
 import time
 
 from django.http import HttpResponse
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from checkout_hub.services import cart as cart_service
@@ -50,9 +52,18 @@ def _int(value) -> int:
     return sign * absint(text.lstrip("+-")) if text else 0
 
 
+class JsonWhateverAccept(DefaultContentNegotiation):
+    """admin-ajax ignores the Accept header."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class AdminAjaxView(FluentView):
     plain_errors = True  # admin-ajax answers {message}, not WordPress's REST envelope
     rest_cookie_auth = False  # admin-ajax trusts the login cookie as it is
+    renderer_classes = [JSONRenderer]  # wp_send_json: JSON whatever the browser asks for
+    content_negotiation_class = JsonWhateverAccept
 
     def get(self, request):
         return self.dispatch_action()
