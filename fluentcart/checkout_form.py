@@ -41,6 +41,7 @@ class CheckoutForm:
     charged_method: str = ""  # fc_shipping_method (what the plugin charges)
     create_account: bool = False
     user_tz: str = "UTC"
+    tax_id: str = ""
     errors: dict = field(default_factory=dict)
 
     def add(self, name: str, rule: str, message: str) -> None:
@@ -139,4 +140,5 @@ def read(params: dict, *, user=None, physical: bool) -> CheckoutForm:
     if physical and not (form.shipping_method or form.charged_method):
         form.add("shipping_method", "required", "You must select a shipping method.")
     form.create_account = _text(params, "allow_create_account").lower() in YES
+    form.tax_id = _text(params, "billing_tax_id")[:100]
     return form

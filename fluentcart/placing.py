@@ -22,6 +22,7 @@ from . import checkout_form, errors
 
 UUID_META = "_fct_order_uuid"
 TZ_META = "_fct_user_tz"
+TAX_ID_META = "_fct_billing_tax_id"
 # FluentCart's gateway slugs -> the hub's gateways (the seed's "cod", the plugin's
 # "offline_payment").
 GATEWAYS = {"cod": "cod", "offline_payment": "cod", "stripe": "stripe"}
@@ -125,7 +126,11 @@ def place(view, params: dict) -> dict:
         billing=form.billing,
         shipping=form.shipping,
         customer_note=form.notes,
-        meta={UUID_META: uuid, TZ_META: form.user_tz},
+        meta={
+            UUID_META: uuid,
+            TZ_META: form.user_tz,
+            **({TAX_ID_META: form.tax_id} if form.tax_id else {}),
+        },
         source=Vendor.FLUENTCART,
         user=user,
         pay=False,

@@ -99,6 +99,7 @@ def test_a_digital_cart_needs_no_address_or_shipping(client, store):
     cart_update(client, 11, 1)
     r = place_order(
         client,
+        billing_tax_id="GB123456789",
         billing_country=None,
         billing_address_1=None,
         billing_city=None,
@@ -113,6 +114,7 @@ def test_a_digital_cart_needs_no_address_or_shipping(client, store):
     assert order.shipping_total == 0
     assert (order.subtotal, order.tax_total, order.total) == (900, 180, 1080)  # GB VAT
     assert order.meta.get(key="_fct_user_tz").value == "Europe/London"
+    assert order.meta.get(key="_fct_billing_tax_id").value == "GB123456789"
 
 
 def test_first_last_name_mode(client, store, settings):
