@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from checkout_hub.admin import HubModelAdmin, pretty
 
-from .models import Charge, CheckoutSession, PaymentIntent, PaymentMethod, Refund
+from .models import Charge, CheckoutSession, PaymentIntent, PaymentMethod, Refund, SetupIntent
 
 
 class WireObjectAdmin(HubModelAdmin):
@@ -87,4 +87,13 @@ class CheckoutSessionAdmin(WireObjectAdmin):
         "created",
         "wire",
     ]
+    readonly_fields = ["wire"]
+
+
+@admin.register(SetupIntent)
+class SetupIntentAdmin(WireObjectAdmin):
+    list_display = ["id", "status", "created"]
+    list_filter = ["status"]
+    search_fields = ["=id"]
+    fields = ["id", "status", "created", "wire"]
     readonly_fields = ["wire"]

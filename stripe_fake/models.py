@@ -143,3 +143,14 @@ class CheckoutSession(WireObject):
 
     class Meta(WireObject.Meta):
         verbose_name = "checkout session"
+
+
+class SetupIntent(WireObject):
+    """A SetupIntent (`seti_…`): created and read only; the fake confirms none."""
+
+    status = models.CharField(max_length=30, db_index=True)
+
+    COPIED_FIELDS = ("status",)
+
+    class Meta(WireObject.Meta):
+        verbose_name = "setup intent"

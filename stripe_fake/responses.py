@@ -791,3 +791,60 @@ def expire_checkout_session(call: Call, session_id: str) -> dict:
     from . import checkout
 
     return copy.deepcopy(checkout.expire(session_id).data)
+
+
+# --- SetupIntents: create and retrieve (what a storefront mounts Stripe Elements with) ---
+SETUP_USAGES = ("off_session", "on_session")
+
+
+def create_setup_intent(call: Call) -> dict:
+    from .models import SetupIntent
+
+    params = call.params
+    usage = _choice(params.get("usage"), "usage", SETUP_USAGES, "off_session")
+    automatic = _automatic_payment_methods(params, call.version)
+    types = params.get("payment_method_types")
+    if types is not None and _strings(types, "payment_method_types") != ["card"]:
+        raise errors.invalid_request(
+            "The embedded fake only takes card payments.", param="payment_method_types"
+        )
+    now = clock.now()
+    setup_id = backend.new_id("seti")
+    data = {
+        "id": setup_id,
+        "object": "setup_intent",
+        "application": None,
+        "automatic_payment_methods": automatic,
+        "cancellation_reason": None,
+        "client_secret": f"{setup_id}_secret_{clock.random_string(25)}",
+        "created": int(now.timestamp()),
+        "customer": _string(params.get("customer"), "customer"),
+        "description": _string(params.get("description"), "description"),
+        "flow_directions": None,
+        "last_setup_error": None,
+        "latest_attempt": None,
+        "livemode": False,
+        "mandate": None,
+        "metadata": _metadata({}, params.get("metadata", "")),
+        "next_action": None,
+        "on_behalf_of": None,
+        "payment_method": None,
+        "payment_method_options": {"card": {"mandate_options": None, "network": None,
+                                            "request_three_d_secure": "automatic"}},
+        "payment_method_types": ["card"],
+        "single_use_mandate": None,
+        "status": "requires_payment_method",
+        "usage": usage,
+    }  # fmt: skip
+    setup = SetupIntent(id=setup_id, created=now, data=data)
+    setup.save()
+    return copy.deepcopy(data)
+
+
+def retrieve_setup_intent(call: Call, setup_intent_id: str) -> dict:
+    from .models import SetupIntent
+
+    setup = backend.stored(SetupIntent, setup_intent_id)
+    if setup is None:
+        raise errors.no_such("setup_intent", setup_intent_id, "intent", status=404)
+    return copy.deepcopy(setup.data)

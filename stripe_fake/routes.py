@@ -19,12 +19,14 @@ from .responses import (
     create_payment_intent,
     create_payment_method,
     create_refund,
+    create_setup_intent,
     expire_checkout_session,
     retrieve_charge,
     retrieve_checkout_session,
     retrieve_payment_intent,
     retrieve_payment_method,
     retrieve_refund,
+    retrieve_setup_intent,
     update_payment_intent,
 )
 
@@ -140,6 +142,25 @@ ROUTES = [
     ),
     _route_for("GET", SESSION, retrieve_checkout_session, {"expand"}),
     _route_for("POST", SESSION + "/expire", expire_checkout_session, set()),
+    _route_for(
+        "POST",
+        r"/v1/setup_intents",
+        create_setup_intent,
+        {
+            "usage",
+            "automatic_payment_methods",
+            "payment_method_types",
+            "customer",
+            "description",
+            "metadata",
+        },
+    ),
+    _route_for(
+        "GET",
+        r"/v1/setup_intents/(?P<setup_intent_id>[^/]+)",
+        retrieve_setup_intent,
+        {"client_secret", "expand"},
+    ),
 ]
 
 

@@ -185,6 +185,11 @@ def build_stripe_checkout_session():
     return stripe_models.CheckoutSession.objects.get(pk=session["id"])
 
 
+def build_stripe_setup_intent():
+    setup = stripe_call("/v1/setup_intents", "usage=off_session")
+    return stripe_models.SetupIntent.objects.get(pk=setup["id"])
+
+
 def build_stripe_refund():
     intent = build_stripe_payment_intent()
     refund = stripe_call("/v1/refunds", f"payment_intent={intent.pk}&amount=500")
@@ -216,6 +221,7 @@ BUILDERS = {
     stripe_models.PaymentIntent: build_stripe_payment_intent,
     stripe_models.PaymentMethod: build_stripe_payment_method,
     stripe_models.Refund: build_stripe_refund,
+    stripe_models.SetupIntent: build_stripe_setup_intent,
     get_user_model(): UserFactory,
     Group: lambda: Group.objects.create(name=f"Group {next(_seq)}"),
 }

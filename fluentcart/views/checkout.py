@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from checkout_hub.services import addresses
 from checkout_hub.services import cart as cart_service
+from checkout_hub.services.payments import stripe_onsite
 
 from .. import countries, errors, placing, render, shipping
 from .base import FluentView
@@ -35,11 +36,16 @@ def order_info(method, totals=None) -> tuple[int, dict]:
         if not settings.STRIPE_PUBLISHABLE_KEY:
             return 423, {"status": "failed", "message": "No valid public key found!"}
         amount = totals.total if totals is not None else 0
+        setup = stripe_onsite.setup_intent(metadata={"source": "fluentcart"})
         return 200, {
             "status": "success",
             "message": "Order info retrieved!",
-            # The seed's data.publishable_key; the plugin sends payment_args.public_key.
-            "data": {"publishable_key": settings.STRIPE_PUBLISHABLE_KEY},
+            # The seed's data (a SetupIntent's client secret and the publishable key); the
+            # plugin's own payment_args.public_key and intent beside them.
+            "data": {
+                "client_secret": setup["client_secret"],
+                "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            },
             "payment_args": {
                 "checkout_mode": "onsite",
                 "public_key": settings.STRIPE_PUBLISHABLE_KEY,

@@ -5,6 +5,7 @@ import pytest
 
 from checkout_hub.models import ShippingZone
 from checkout_hub.wordpress import nonces
+from stripe_fake.models import SetupIntent
 
 from .conftest import REST, cart_update
 
@@ -15,10 +16,15 @@ def test_order_info_stripe_onsite(client, store):
     cart_update(client, 1, 2)
     r = client.get(f"{C}/get-order-info", {"method": "stripe"})
     assert r.status_code == 200
+    setup = SetupIntent.objects.get()
+    assert setup.id.startswith("seti_") and setup.status == "requires_payment_method"
     assert r.json() == {
         "status": "success",
         "message": "Order info retrieved!",
-        "data": {"publishable_key": "pk_test_hub_fake"},
+        "data": {
+            "client_secret": setup.data["client_secret"],
+            "publishable_key": "pk_test_hub_fake",
+        },
         "payment_args": {
             "checkout_mode": "onsite",
             "public_key": "pk_test_hub_fake",

@@ -121,3 +121,22 @@ def test_the_hosted_page_shows_declines_and_refuses_unknown_cards(client, db):
     assert client.get("/stripe/checkout/pay/cs_test_nope/").status_code == 404
     stripe_client().v1.checkout.sessions.expire(session.id)
     assert client.get(url).status_code == 410
+
+
+def test_setup_intents_create_and_retrieve(db):
+    setups = stripe_client().v1.setup_intents
+    setup = setups.create(params={"automatic_payment_methods": {"enabled": True},
+                                  "metadata": {"cart": "x"}})  # fmt: skip
+    assert setup.id.startswith("seti_") and setup.object == "setup_intent"
+    assert setup.client_secret.startswith(setup.id + "_secret_")
+    assert (setup.status, setup.usage, setup.metadata) == (
+        "requires_payment_method",
+        "off_session",
+        {"cart": "x"},
+    )
+    assert setups.retrieve(setup.id).id == setup.id
+    with pytest.raises(stripe.InvalidRequestError) as err:
+        setups.retrieve("seti_nope")
+    assert err.value.http_status == 404
+    with pytest.raises(stripe.InvalidRequestError):
+        setups.create(params={"usage": "sometimes"})

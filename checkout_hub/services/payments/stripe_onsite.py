@@ -81,6 +81,23 @@ def start(order: Order, *, metadata: dict | None = None) -> Started:
     return Started(payment=payment, intent=wire(intent))
 
 
+def setup_intent(*, metadata: dict | None = None) -> dict:
+    """A new SetupIntent (what a storefront mounts Stripe Elements with before an order
+    exists). Raises PaymentFailed when Stripe refuses."""
+    try:
+        return wire(
+            client().v1.setup_intents.create(
+                params={
+                    "automatic_payment_methods": {"enabled": True},
+                    "usage": "off_session",
+                    "metadata": metadata or {},
+                }
+            )
+        )
+    except stripe.StripeError as exc:
+        raise PaymentFailed(_message(exc), stripe_call="setup_intents.create") from exc
+
+
 def payment_for(intent_id: str) -> Payment:
     """The hub's Payment for a PaymentIntent id; OrderNotFound when there is none."""
     payment = (
