@@ -345,6 +345,23 @@ CORS_EXPOSE_HEADERS += [
     "etag",
     "cocart-cache",
 ]
+# --- FluentCart (fluentcart) ---
+# The checkout's name fields: "full" (billing_full_name) or "first_last" (billing_first_name,
+# and billing_last_name when FLUENTCART_REQUIRE_LAST_NAME).
+FLUENTCART_NAME_MODE = os.environ.get("FLUENTCART_NAME_MODE", "full")
+FLUENTCART_REQUIRE_LAST_NAME = env_bool("FLUENTCART_REQUIRE_LAST_NAME", False)
+# The store's "agree to terms" checkbox: on, place-order requires agree_terms.
+FLUENTCART_AGREE_TERMS = env_bool("FLUENTCART_AGREE_TERMS", False)
+# Stripe's checkout mode: "onsite" (Stripe Elements: a PaymentIntent client_secret) or
+# "hosted" (a redirect to a Stripe Checkout Session's payment page).
+FLUENTCART_STRIPE_MODE = os.environ.get("FLUENTCART_STRIPE_MODE", "onsite")
+# place-order: at most this many per window per IP/user (the 6th in 60 s answers 429).
+FLUENTCART_RATE_LIMIT = int(os.environ.get("FLUENTCART_RATE_LIMIT", "5"))
+FLUENTCART_RATE_LIMIT_SECONDS = int(os.environ.get("FLUENTCART_RATE_LIMIT_SECONDS", "60"))
+# The store country (used when the checkout sends none).
+FLUENTCART_STORE_COUNTRY = os.environ.get("FLUENTCART_STORE_COUNTRY", "US")
+# Account creation at checkout: "user_choice" (allow_create_account=yes creates one), "no".
+FLUENTCART_ACCOUNT_CREATION = os.environ.get("FLUENTCART_ACCOUNT_CREATION", "user_choice")
 
 HUB_ADMIN_USERNAME = os.environ.get("HUB_ADMIN_USERNAME", "admin")
 HUB_ADMIN_PASSWORD = os.environ.get("HUB_ADMIN_PASSWORD", "admin")

@@ -19,5 +19,7 @@ urlpatterns = [
     path("", include("woo_store.page_urls")),
     path("", include("hwp_bridge.urls")),
     path("", include("cocart.urls")),
+    path("", include("fluentcart.urls")),
+    path("", include("fluentcart.page_urls")),
     path("stripe/", include("stripe_fake.urls")),
 ]

@@ -94,6 +94,7 @@ VENDOR_PREFIXES = (
     ("/wp-json/cocart/", Vendor.COCART),
     ("/wp-json/fluent-cart/", Vendor.FLUENTCART),
     ("/wp-json/headlesswp/", Vendor.HWP_BRIDGE),
+    ("/wp-admin/admin-ajax.php", Vendor.FLUENTCART),  # the FluentCart storefront's cart
     ("/v1/", Vendor.PANCAKE),
     ("/stripe/", Vendor.STRIPE),
     ("/__hub/", Vendor.HUB),
