@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,7 @@ PY = sys.executable
 WOO = "/wp-json/wc/store/v1"
 HWP = "/wp-json/headlesswp/v1"
 COCART = "/wp-json/cocart/v2"
+FLUENT = "/wp-json/fluent-cart/v2"
 ADDRESS = {
     "first_name": "Ada",
     "last_name": "Lovelace",
@@ -73,12 +75,24 @@ POOLS = {
     "checkout": ("woo_store", True, None),
     "add": ("woo_store", False, 40),
     "cocart_add": ("cocart", False, 40),
+    "fluent_order": ("fluentcart", False, None),
 }
 
 
 def cases(fixtures: dict) -> list[Case]:
     token = lambda name: {"Cart-Token": fixtures[name]}  # noqa: E731
     cocart_key = {"CoCart-API-Cart-Key": fixtures["cocart3"]}
+    fluent_order = {
+        "billing_email": "ada@example.com",
+        "billing_full_name": "Ada Lovelace",
+        "billing_country": "US",
+        "billing_address_1": "1 Main St",
+        "billing_city": "Boston",
+        "billing_state": "MA",
+        "billing_postcode": "02108",
+        "fc_selected_shipping_method": "1",
+        "payment_method": "cod",
+    }
     checkout = {"billing_address": ADDRESS, "payment_method": "cheque"}
     hwp = {"items": [{"productId": 1, "quantity": 1}], "strategy": "redirect_to_woo"}
     return [
@@ -119,6 +133,20 @@ def cases(fixtures: dict) -> list[Case]:
             pool_header="CoCart-API-Cart-Key",
             rotate=True,
         ),
+        Case(
+            "FluentCart GET checkout summary view, 3 lines",
+            "GET",
+            f"{FLUENT}/checkout/get-checkout-summary-view?shipping_method_id=1",
+            {"Cookie": fixtures["fluent3"]},
+        ),
+        Case(
+            "FluentCart POST place-order (COD)",
+            "POST",
+            f"{FLUENT}/checkout/place-order",
+            body=fluent_order,
+            pool="fluent_order",
+            pool_header="Cookie",
+        ),
     ]
 
 
@@ -150,11 +178,18 @@ def prepare(out: Path, pool_size: int, labels: list[str]) -> None:
     while len(simple) < 20:
         simple.append(Product.objects.create(name=f"Bench {len(simple)}", regular_price=1500))
 
+    def new_key(vendor: str) -> str:
+        return uuid.uuid4().hex if vendor == "fluentcart" else new_cart_key()  # fct_cart_hash
+
     def credential(vendor: str, key: str) -> str:
-        return encode_token(key) if vendor == "woo_store" else key  # CoCart: the cart key
+        # The Store API: a Cart-Token; CoCart: the cart key; FluentCart: its cookie.
+        return {"woo_store": encode_token, "fluentcart": "fct_cart_hash={}".format}.get(
+            vendor, str
+        )(key)
 
     def cart_with(products, vendor="woo_store") -> str:
-        cart = cart_service.create_cart(vendor=vendor, key=new_cart_key())
+        meta = {"cart_group": "global"} if vendor == "fluentcart" else {}
+        cart = cart_service.create_cart(vendor=vendor, key=new_key(vendor), meta=meta)
         for product in products:
             cart_service.add_item(cart, product.pk)
         cart_service.update_customer(cart, billing=ADDRESS)
@@ -164,15 +199,17 @@ def prepare(out: Path, pool_size: int, labels: list[str]) -> None:
         "cart3": cart_with(simple[:3]),
         "cart20": cart_with(simple[:20]),
         "cocart3": cart_with(simple[:3], "cocart"),
+        "fluent3": cart_with(simple[:3], "fluentcart"),
     }
     billing, _ = addresses.validate(ADDRESS, None)
     for label in labels:
         for kind, (vendor, with_address, size) in POOLS.items():
             carts = [
                 Cart(
-                    key=new_cart_key(),
+                    key=new_key(vendor),
                     vendor=vendor,
                     billing_address=billing if with_address else {},
+                    meta={"cart_group": "global"} if vendor == "fluentcart" else {},
                 )
                 for _ in range(size or pool_size)
             ]
@@ -365,6 +402,7 @@ def hub_env(database_url: str, cache_url: str, *, journal: bool, public_url: str
         "HUB_PUBLIC_URL": public_url,
         "ALLOWED_HOSTS": "*",
         "HUB_JOURNAL_ENABLED": "1" if journal else "0",
+        "FLUENTCART_RATE_LIMIT": "0",  # place-order is limited to 5 a minute per client
     }
 
 
