@@ -153,6 +153,7 @@ def cases(fixtures: dict) -> list[Case]:
 # --- preparing a database (runs in a child process with the target's settings) ---
 def prepare(out: Path, pool_size: int, labels: list[str]) -> None:
     """Migrate, seed, build the carts and tokens, count each case's queries; write JSON."""
+    sys.path.insert(0, str(ROOT))  # this checkout's code, whatever the venv's install points at
     import django
 
     django.setup()
