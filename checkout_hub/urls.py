@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("woo_store.urls")),
     path("", include("woo_store.page_urls")),
     path("", include("hwp_bridge.urls")),
+    path("", include("pancake.urls")),
     path("stripe/", include("stripe_fake.urls")),
 ]

@@ -67,6 +67,8 @@ class ItemRequest:
     quantity: int
     variation_id: int | None = None
     variation: dict = field(default_factory=dict)
+    # A price locked by the caller (a checkout session's snapshot), minor units; None: current.
+    unit_price: int | None = None
 
 
 @contextmanager
@@ -88,6 +90,7 @@ def place_order_from_items(
     vendor: str,
     coupons: Sequence[str] = (),
     user=None,
+    currency: str | None = None,
     **order: object,
 ) -> CheckoutResult:
     """Build a cart from `items` and `coupons` and place its order (the keyword arguments of
@@ -95,18 +98,22 @@ def place_order_from_items(
     when it fails: the cart is built and the order placed in one transaction.
 
     A refused item or coupon carries `item_index` / `coupon_index` (its position in the
-    request) and `step` ("cart" while building the cart, "order" while placing the order)."""
+    request) and `step` ("cart" while building the cart, "order" while placing the order).
+    `currency` is the cart's (default: the store's); an item's `unit_price` locks its price."""
     order.setdefault("pay", False)
-    cart = cart_service.create_cart(vendor=vendor)
+    cart = cart_service.create_cart(vendor=vendor, currency=currency)
     for index, item in enumerate(items):
         with facts_about(item_index=index, step="cart"):
-            cart_service.add_item(
+            line = cart_service.add_item(
                 cart,
                 item.product_id,
                 item.quantity,
                 variation_id=item.variation_id,
                 variation=item.variation or None,
             )
+        if item.unit_price is not None:
+            line.locked_unit_price = item.unit_price
+            line.save(update_fields=["locked_unit_price"])
     for index, code in enumerate(coupons):
         with facts_about(coupon_index=index, step="cart"):
             cart_service.apply_coupon(cart, code)

@@ -12,9 +12,14 @@ from checkout_hub.api.errors import (
 )
 from checkout_hub.services import errors as domain
 from hwp_bridge import errors as hwp_errors
+from pancake import errors as pancake_errors
 from woo_store import errors as woo_errors
 
-VENDOR_TABLES = {"woo_store": woo_errors.TABLE, "hwp_bridge": hwp_errors.TABLE}
+VENDOR_TABLES = {
+    "woo_store": woo_errors.TABLE,
+    "hwp_bridge": hwp_errors.TABLE,
+    "pancake": pancake_errors.TABLE,
+}
 
 
 @pytest.mark.parametrize("vendor", sorted(VENDOR_TABLES))

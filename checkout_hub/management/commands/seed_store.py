@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from checkout_hub import seeding
 from checkout_hub.models import (
     Category,
     Coupon,
@@ -419,6 +420,7 @@ class Command(BaseCommand):
             self.seed_taxes()
             admin_created = self.seed_admin()
             self.reset_sequences()
+            seeding.run(self.stdout)  # each vendor app's demo data (Pancake's merchant...)
 
         self.print_summary(admin_created)
 

@@ -1,0 +1,22 @@
+"""Pancake's routes: the actions and GraphQL at `/v1/` (the SDK's baseUrl is the hub's root),
+and the hosted checkout page at `/store/{slug}/checkout/{sessionId}`."""
+
+from django.urls import path, re_path
+
+from .views import base, checkout
+
+app_name = "pancake"
+
+urlpatterns = [
+    path(
+        "v1/actions/checkout/create-session",
+        checkout.CreateSessionView.as_view(),
+        name="create-session",
+    ),
+    path(
+        "v1/actions/auth/issue-session-token",
+        checkout.IssueSessionTokenView.as_view(),
+        name="issue-session-token",
+    ),
+    re_path(r"^v1/.*$", base.NoRouteView.as_view(), name="no-route"),
+]
