@@ -3,6 +3,7 @@ and the hosted checkout page at `/store/{slug}/checkout/{sessionId}`."""
 
 from django.urls import path, re_path
 
+from . import hosted
 from .views import base, checkout
 
 app_name = "pancake"
@@ -18,5 +19,12 @@ urlpatterns = [
         checkout.IssueSessionTokenView.as_view(),
         name="issue-session-token",
     ),
+    path("store/<slug:slug>/checkout/<str:session_id>", hosted.checkout_page, name="checkout"),
+    path(
+        "store/<slug:slug>/checkout/<str:session_id>/tax",
+        hosted.tax_preview,
+        name="checkout-tax",
+    ),
+    path("store/<slug:slug>/thank-you/<str:order_id>", hosted.thank_you, name="thank-you"),
     re_path(r"^v1/.*$", base.NoRouteView.as_view(), name="no-route"),
 ]

@@ -158,16 +158,18 @@ def session_data(order: PancakeOrder) -> dict:
     return (order.session.snapshot.get("data") if order.session else None) or {}
 
 
-def payment_succeeded(order: PancakeOrder, pay: PancakePayment) -> None:
-    """order.completed for a one-time order; subscription.activated (+ payment_succeeded)."""
+def payment_succeeded(order: PancakeOrder, pay: PancakePayment | None) -> None:
+    """order.completed for a one-time order; subscription.activated (+ payment_succeeded when
+    something was charged: a free trial starts with nothing to pay, periodNumber 0)."""
     data = session_data(order)
-    base = {**_base_data(order, data), **_payment_data(pay)}
+    base = {**_base_data(order, data), **(_payment_data(pay) if pay else {})}
     if order.kind == "onetime":
-        fire(order, "order.completed", pay.short_id, base)
+        fire(order, "order.completed", pay.short_id if pay else order.short_id, base)
         return
-    sub = {**base, **_subscription_data(order, data), "periodNumber": 1}
+    sub = {**base, **_subscription_data(order, data), "periodNumber": 1 if pay else 0}
     fire(order, "subscription.activated", order.short_id, sub)
-    fire(order, "subscription.payment_succeeded", pay.short_id, sub)
+    if pay is not None:
+        fire(order, "subscription.payment_succeeded", pay.short_id, sub)
 
 
 def subscription_changed(order: PancakeOrder, event_type: str) -> None:

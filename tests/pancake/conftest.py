@@ -168,3 +168,26 @@ def error_of(reply) -> tuple[int, str, str]:
     (first, *_rest) = body["errors"]
     assert set(first) >= {"message", "layer"}
     return reply.status_code, first["message"], first["layer"]
+
+
+@pytest.fixture
+def receiver():
+    from .receiver import Receiver
+
+    found = Receiver()
+    yield found
+    found.close()
+
+
+@pytest.fixture
+def endpoint(shop, receiver):
+    from checkout_hub.models import WebhookEndpoint
+    from pancake import webhooks
+
+    return WebhookEndpoint.objects.create(
+        vendor="pancake",
+        owner=shop.store.short_id,
+        url=receiver.url,
+        signing=webhooks.SIGNING,
+        test_mode=True,
+    )

@@ -1,0 +1,119 @@
+"""Pancake's orders on the hub's: a hosted-page payment makes the hub order (place an order
+from the session's locked line, then pay it through the Stripe path), and this module keeps
+the ORD_/PAY_ faces in step: the Pancake order's status, a PAY_ per hub payment, the session
+completed and the webhooks fired once the order is paid."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from checkout_hub import clock
+from checkout_hub.models import CheckoutSession, Order, Payment, Vendor, normalise_email
+from checkout_hub.services import checkout, checkout_sessions, statuses
+from checkout_hub.services.checkout import ItemRequest
+
+from . import webhooks
+from .models import PancakeOrder, PancakePayment, PancakeProduct, ProductVersion, Store
+
+S = CheckoutSession.Status
+P = PancakeOrder.Status
+PERIODS = {"weekly": 7, "monthly": 30, "quarterly": 91, "yearly": 365}
+
+
+def hub_billing(email: str, detail: dict) -> dict:
+    """A Pancake billing detail as the hub's billing address (its tax location)."""
+    return {
+        "email": normalise_email(email),
+        "country": detail.get("country", ""),
+        "state": detail.get("state", ""),
+        "postcode": detail.get("postcode", ""),
+        "company": detail.get("businessName", ""),
+    }
+
+
+@transaction.atomic
+def place(session: CheckoutSession, email: str, detail: dict) -> PancakeOrder:
+    """The session's order (pending, not paid yet) with its ORD_ face; the session moves to
+    processing. A session that already has an order (a retry) keeps it."""
+    existing = PancakeOrder.objects.filter(session=session).select_related("order").first()
+    if existing is not None:
+        return existing
+    data = session.snapshot["data"]
+    line = session.snapshot["lines"][0]
+    result = checkout.place_order_from_items(
+        [ItemRequest(product_id=line["product_id"], quantity=1, unit_price=line["unit_price"])],
+        vendor=Vendor.PANCAKE,
+        currency=session.currency,
+        billing=hub_billing(email, detail),
+        payment_method="stripe",
+        meta={
+            "_pancake_session_id": session.public_id,
+            "_pancake_order_merchant_external_id": data.get("order_merchant_external_id") or "",
+        },
+    )
+    product = PancakeProduct.objects.filter(short_id=data["product_id"]).first()
+    version = ProductVersion.objects.filter(public_id=data["product_version_id"]).first()
+    return PancakeOrder.objects.create(
+        order=result.order,
+        session=session,
+        store=Store.objects.get(short_id=data["store_id"]),
+        product=product,
+        version=version,
+        kind=data["product_kind"],
+        environment=data["environment"],
+        buyer_email=normalise_email(email),
+        buyer_identity=data.get("buyer_identity") or "",
+        billing_detail=detail,
+        merchant_external_id=data.get("order_merchant_external_id") or "",
+        metadata=session.metadata or {},
+    )
+
+
+def sync_payments(order: PancakeOrder) -> list[PancakePayment]:
+    """A PAY_ for every hub payment of the order (failed attempts included)."""
+    known = set(order.payments.values_list("payment_id", flat=True))
+    for payment in Payment.objects.filter(order=order.order).exclude(pk__in=known):
+        PancakePayment.objects.create(payment=payment, pancake_order=order)
+    return list(order.payments.select_related("payment").order_by("id"))
+
+
+def payment_failed(order: PancakeOrder) -> None:
+    sync_payments(order)
+    session = order.session
+    session.refresh_from_db()
+    if session.status == S.PROCESSING:
+        checkout_sessions.reopen(session)
+
+
+@transaction.atomic
+def paid(order: PancakeOrder) -> PancakeOrder:
+    """The hub order is paid: the Pancake order completes (one-time) or activates (a
+    subscription, its first period from now), the session completes, webhooks are queued.
+    Calling it again changes nothing."""
+    order = (
+        PancakeOrder.objects.select_for_update().select_related("order", "session").get(pk=order.pk)
+    )
+    if order.status != P.PENDING:
+        return order
+    pays = sync_payments(order)
+    now = clock.now()
+    if order.kind == PancakeProduct.Kind.ONETIME:
+        order.status = P.COMPLETED
+        if order.order.status == Order.Status.PROCESSING:
+            statuses.transition(order.order, Order.Status.COMPLETED)
+    else:
+        data = order.session.snapshot.get("data", {}) if order.session else {}
+        days = data.get("trial_days") or PERIODS.get(data.get("billing_period") or "", 30)
+        order.status = P.ACTIVE
+        order.current_period_start = now
+        order.current_period_end = now + dt.timedelta(days=days)
+    order.save()
+    if order.session is not None and order.session.status != S.COMPLETED:
+        checkout_sessions.complete(order.session, order.order)
+    succeeded = next(
+        (p for p in reversed(pays) if p.payment.status == Payment.Status.SUCCEEDED), None
+    )
+    webhooks.payment_succeeded(order, succeeded)
+    return order
