@@ -117,3 +117,85 @@ def paid(order: PancakeOrder) -> PancakeOrder:
     )
     webhooks.payment_succeeded(order, succeeded)
     return order
+
+
+# --- cancelling and reactivating (reference §6.4, §8) ---
+SUBSCRIPTION_TRANSITIONS = {
+    P.PENDING: {P.ACTIVE, P.CANCELED, P.CLOSED},
+    P.ACTIVE: {P.CANCELING, P.PAST_DUE, P.CANCELED, P.EXPIRED},
+    P.CANCELING: {P.ACTIVE, P.CANCELED},
+    P.PAST_DUE: {P.ACTIVE, P.CANCELING, P.CANCELED},
+    P.CLOSED: set(),
+    P.CANCELED: set(),
+    P.EXPIRED: set(),
+}
+SUBSCRIPTIONS = statuses.StatusTable("subscription_order", SUBSCRIPTION_TRANSITIONS, stay=False)
+REACTIVATE = statuses.StatusTable("subscription_order", {P.CANCELING: {P.ACTIVE}}, stay=False)
+ONETIME = statuses.StatusTable(
+    "onetime_order",
+    {P.PENDING: {P.COMPLETED, P.CANCELED}, P.COMPLETED: set(), P.CANCELED: set()},
+    stay=False,
+)
+
+
+def _close_session(order: PancakeOrder) -> None:
+    session = order.session
+    if session is not None:
+        session.refresh_from_db()
+        if session.status in (S.OPEN, S.PROCESSING):
+            checkout_sessions.cancel(session)
+
+
+@transaction.atomic
+def cancel_onetime(order: PancakeOrder) -> PancakeOrder:
+    """pending -> canceled, only while its payment is pending (InvalidStatusTransition else);
+    the hub order is cancelled too (its stock given back) and an open session closed."""
+    order = PancakeOrder.objects.select_for_update().select_related("order").get(pk=order.pk)
+    ONETIME.check(order.status, P.CANCELED)
+    hub = order.order
+    if hub.status != Order.Status.CANCELLED:
+        statuses.transition(hub, Order.Status.CANCELLED)
+    order.status, order.canceled_at = P.CANCELED, clock.now()
+    order.save()
+    _close_session(order)
+    return order
+
+
+@transaction.atomic
+def cancel_subscription(order: PancakeOrder) -> PancakeOrder:
+    """pending -> canceled at once; active -> canceling (ends at period end); past_due ->
+    canceling with its unpaid balance remembered (it can no longer be reactivated)."""
+    order = PancakeOrder.objects.select_for_update().select_related("order").get(pk=order.pk)
+    new = P.CANCELED if order.status == P.PENDING else P.CANCELING
+    SUBSCRIPTIONS.check(order.status, new)
+    if order.status == P.PAST_DUE:
+        order.unpaid_balance = True
+    order.status, order.canceled_at = new, clock.now()
+    order.save()
+    if new == P.CANCELED:
+        if order.order.status not in (Order.Status.CANCELLED, Order.Status.REFUNDED):
+            statuses.transition(order.order, Order.Status.CANCELLED)
+        _close_session(order)
+        webhooks.subscription_changed(order, "subscription.canceled")
+    else:
+        webhooks.subscription_changed(order, "subscription.canceling")
+    return order
+
+
+class UnpaidBalance(Exception):
+    pass
+
+
+@transaction.atomic
+def reactivate_subscription(order: PancakeOrder) -> PancakeOrder:
+    """canceling -> active; raises InvalidStatusTransition for any other status and
+    UnpaidBalance when a charge was unpaid at cancellation."""
+    order = PancakeOrder.objects.select_for_update().get(pk=order.pk)
+    # Reactivation undoes a cancellation only: past_due -> active is a payment's doing.
+    REACTIVATE.check(order.status, P.ACTIVE)
+    if order.unpaid_balance:
+        raise UnpaidBalance()
+    order.status, order.canceled_at = P.ACTIVE, None
+    order.save()
+    webhooks.subscription_changed(order, "subscription.uncanceled")
+    return order

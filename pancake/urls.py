@@ -4,7 +4,7 @@ and the hosted checkout page at `/store/{slug}/checkout/{sessionId}`."""
 from django.urls import path, re_path
 
 from . import hosted
-from .views import base, checkout
+from .views import base, checkout, orders, store
 
 app_name = "pancake"
 
@@ -18,6 +18,28 @@ urlpatterns = [
         "v1/actions/auth/issue-session-token",
         checkout.IssueSessionTokenView.as_view(),
         name="issue-session-token",
+    ),
+    path(
+        "v1/actions/onetime-order/cancel-order",
+        orders.CancelOnetimeOrderView.as_view(),
+        name="onetime-cancel",
+    ),
+    path(
+        "v1/actions/subscription-order/cancel-order",
+        orders.CancelSubscriptionView.as_view(),
+        name="subscription-cancel",
+    ),
+    path(
+        "v1/actions/subscription-order/reactivate-order",
+        orders.ReactivateSubscriptionView.as_view(),
+        name="subscription-reactivate",
+    ),
+    path("v1/actions/store/add-webhook", store.AddWebhookView.as_view(), name="add-webhook"),
+    path(
+        "v1/actions/store/update-webhook", store.UpdateWebhookView.as_view(), name="update-webhook"
+    ),
+    path(
+        "v1/actions/store/remove-webhook", store.RemoveWebhookView.as_view(), name="remove-webhook"
     ),
     path("store/<slug:slug>/checkout/<str:session_id>", hosted.checkout_page, name="checkout"),
     path(

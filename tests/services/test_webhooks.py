@@ -54,7 +54,11 @@ def test_emit_writes_the_outbox_row_and_queues_on_commit(
         assert queued == []  # nothing is sent before the transaction commits
     assert queued == [delivery.pk]
     assert delivery.status == "pending" and delivery.max_attempts == 4
-    assert json.loads(delivery.body) == {"id": str(delivery.public_id), "type": "thing.happened", "n": 1}
+    assert json.loads(delivery.body) == {
+        "id": str(delivery.public_id),
+        "type": "thing.happened",
+        "n": 1,
+    }
     assert delivery.headers["X-Test-Sig"].startswith(f"{len(delivery.body)}@")
     assert emit() == []  # one delivery per event and endpoint
 
