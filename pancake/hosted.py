@@ -52,6 +52,15 @@ TEST_CARDS = [
     ("pm_card_chargeDeclinedExpiredCard", "Declined 4000 0000 0000 0069 (expired card)"),
 ]
 CARD_IDS = {value for value, _ in TEST_CARDS}
+# What each test card is, for the payment's cardInfo (brand, last4).
+CARD_INFO = {
+    "pm_card_visa": ("visa", "4242"),
+    "pm_card_mastercard": ("mastercard", "4444"),
+    "pm_card_authenticationRequired": ("visa", "3184"),
+    "pm_card_chargeDeclined": ("visa", "0002"),
+    "pm_card_chargeDeclinedInsufficientFunds": ("visa", "9995"),
+    "pm_card_chargeDeclinedExpiredCard": ("visa", "0069"),
+}
 COUNTRIES = [
     ("US", "United States"),
     ("CA", "Canada"),
@@ -175,9 +184,9 @@ def _render(request, session, form, *, error="", status=200, order=None):
     )
 
 
-def _finish(order: PancakeOrder, session: CheckoutSession):
+def _finish(order: PancakeOrder, session: CheckoutSession, card=("", "")):
     """Paid: where the buyer goes next."""
-    orders.paid(order)
+    orders.paid(order, card)
     if session.success_url:
         joiner = "&" if "?" in session.success_url else "?"
         return redirect(
@@ -251,7 +260,7 @@ def checkout_page(request, slug: str, session_id: str):
         )
     except (PaymentDeclined, PaymentFailed) as exc:
         if order is not None:
-            orders.payment_failed(order)
+            orders.payment_failed(order, CARD_INFO.get(form["card"], ("", "")))
         session.refresh_from_db()
         return _render(
             request, session, form, error=f"Payment failed: {exc.message}", status=402, order=order
@@ -263,13 +272,14 @@ def checkout_page(request, slug: str, session_id: str):
                 checkout_sessions.reopen(session)
         return _render(request, session, form, error=exc.message, status=400, order=order)
     outcome = result.payment
+    card = CARD_INFO.get(form["card"], ("", ""))
     if outcome is not None and outcome.redirect_url:
-        orders.sync_payments(order)
+        orders.sync_payments(order, card)
         return redirect(outcome.redirect_url)
     order.order.refresh_from_db()
     if order.order.is_paid:
-        return _finish(order, session)
-    orders.sync_payments(order)
+        return _finish(order, session, card)
+    orders.sync_payments(order, card)
     return _render(request, session, form, order=order, error="The payment is processing.")
 
 

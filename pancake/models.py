@@ -296,6 +296,8 @@ class PancakePayment(models.Model):
     pancake_order = models.ForeignKey(
         PancakeOrder, on_delete=models.CASCADE, related_name="payments"
     )
+    card_brand = models.CharField(max_length=20, blank=True)
+    card_last4 = models.CharField(max_length=4, blank=True)
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:

@@ -71,16 +71,19 @@ def place(session: CheckoutSession, email: str, detail: dict) -> PancakeOrder:
     )
 
 
-def sync_payments(order: PancakeOrder) -> list[PancakePayment]:
-    """A PAY_ for every hub payment of the order (failed attempts included)."""
+def sync_payments(order: PancakeOrder, card: tuple[str, str] = ("", "")) -> list[PancakePayment]:
+    """A PAY_ for every hub payment of the order (failed attempts included); `card` is the
+    (brand, last4) the buyer paid the new ones with."""
     known = set(order.payments.values_list("payment_id", flat=True))
     for payment in Payment.objects.filter(order=order.order).exclude(pk__in=known):
-        PancakePayment.objects.create(payment=payment, pancake_order=order)
+        PancakePayment.objects.create(
+            payment=payment, pancake_order=order, card_brand=card[0], card_last4=card[1]
+        )
     return list(order.payments.select_related("payment").order_by("id"))
 
 
-def payment_failed(order: PancakeOrder) -> None:
-    sync_payments(order)
+def payment_failed(order: PancakeOrder, card: tuple[str, str] = ("", "")) -> None:
+    sync_payments(order, card)
     session = order.session
     session.refresh_from_db()
     if session.status == S.PROCESSING:
@@ -88,7 +91,7 @@ def payment_failed(order: PancakeOrder) -> None:
 
 
 @transaction.atomic
-def paid(order: PancakeOrder) -> PancakeOrder:
+def paid(order: PancakeOrder, card: tuple[str, str] = ("", "")) -> PancakeOrder:
     """The hub order is paid: the Pancake order completes (one-time) or activates (a
     subscription, its first period from now), the session completes, webhooks are queued.
     Calling it again changes nothing."""
@@ -97,7 +100,7 @@ def paid(order: PancakeOrder) -> PancakeOrder:
     )
     if order.status != P.PENDING:
         return order
-    pays = sync_payments(order)
+    pays = sync_payments(order, card)
     now = clock.now()
     if order.kind == PancakeProduct.Kind.ONETIME:
         order.status = P.COMPLETED

@@ -4,7 +4,7 @@ and the hosted checkout page at `/store/{slug}/checkout/{sessionId}`."""
 from django.urls import path, re_path
 
 from . import hosted
-from .views import base, checkout, orders, store
+from .views import base, checkout, graphql, orders, store
 
 app_name = "pancake"
 
@@ -34,6 +34,7 @@ urlpatterns = [
         orders.ReactivateSubscriptionView.as_view(),
         name="subscription-reactivate",
     ),
+    path("v1/graphql", graphql.GraphQLView.as_view(), name="graphql"),
     path("v1/actions/store/add-webhook", store.AddWebhookView.as_view(), name="add-webhook"),
     path(
         "v1/actions/store/update-webhook", store.UpdateWebhookView.as_view(), name="update-webhook"

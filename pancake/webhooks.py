@@ -99,12 +99,11 @@ def _base_data(order: PancakeOrder, session_data: dict) -> dict:
 def _payment_data(pay: PancakePayment) -> dict:
     payment = pay.payment
     currency = payment.currency
-    card = (payment.data or {}).get("card") or {}
     return {
         "paymentId": pay.short_id,
         "paymentStatus": "succeeded" if payment.status == "succeeded" else payment.status,
         "paymentMethod": "card",
-        "paymentLast4": card.get("last4") or "",
+        "paymentLast4": pay.card_last4,
         "paymentFailureReason": payment.message or None,
         "paymentDate": wire.iso(payment.created_at)[:10],
         "chargedAmount": wire.amount(payment.amount, currency),
