@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from checkout_hub.models import Vendor, WebhookEndpoint
 
@@ -98,26 +101,37 @@ class StoreAdmin(admin.ModelAdmin):
     readonly_fields = ["short_id", "webhook_endpoints", "webhook_public_key"]
     list_select_related = ["merchant"]
 
+    def get_queryset(self, request):
+        counts = (
+            WebhookEndpoint.objects.filter(
+                vendor=Vendor.PANCAKE, owner=OuterRef("short_id"), active=True
+            )
+            .values("owner")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(hook_count=Coalesce(Subquery(counts), 0))
+
     @admin.display(description="Webhook endpoints")
     def hooks(self, obj):
-        return WebhookEndpoint.objects.filter(vendor=Vendor.PANCAKE, owner=obj.short_id).count()
+        return obj.hook_count
 
     @admin.display(description="Webhook endpoints (add in Webhook endpoints, owner = STO_ id)")
     def webhook_endpoints(self, obj):
         rows = WebhookEndpoint.objects.filter(vendor=Vendor.PANCAKE, owner=obj.short_id)
         add = reverse("admin:checkout_hub_webhookendpoint_add")
-        items = format_html(
-            "".join(
-                format_html(
-                    "<li><a href='{}'>{}</a> ({})</li>",
+        items = format_html_join(
+            "",
+            "<li><a href='{}'>{}</a> ({})</li>",
+            (
+                (
                     reverse("admin:checkout_hub_webhookendpoint_change", args=[e.pk]),
                     e.url,
                     "test" if e.test_mode else "live",
                 )
                 for e in rows
-            )
-            or "<li>none</li>"
-        )
+            ),
+        ) or mark_safe("<li>none</li>")
         return format_html(
             "<ul>{}</ul><a href='{}?vendor=pancake&owner={}&signing={}'>Add one</a>",
             items,

@@ -6,7 +6,7 @@ class PancakeConfig(AppConfig):
     verbose_name = "Waffo Pancake"
 
     def ready(self):
-        from checkout_hub import credentials, seeding
+        from checkout_hub import credentials, landing, seeding
         from checkout_hub.api import fallback
         from checkout_hub.services.webhooks import signing
 
@@ -14,5 +14,6 @@ class PancakeConfig(AppConfig):
 
         credentials.register("pancake", demo.credentials)
         seeding.register("pancake", demo.seed)
+        landing.register("pancake", demo.landing_section)
         fallback.register("/v1/", errors.handle.fallback_response)
         signing.register(webhooks.SIGNING, webhooks.sign)

@@ -188,3 +188,23 @@ def credentials() -> dict:
         "webhookPublicKey": webhooks.public_key_or_none(),
         "productIds": PRODUCT_IDS,
     }
+
+
+def landing_section() -> dict:
+    """The landing page's Pancake box: the demo ids and the webhook public key."""
+    rows = [
+        ("SDK baseUrl", settings.HUB_PUBLIC_URL, False),
+        ("Demo merchantId", MERCHANT_ID, False),
+        ("Demo store", f"{STORE_ID} (slug {STORE_SLUG})", False),
+        ("Demo productIds (one-time first)", ", ".join(PRODUCT_IDS), False),
+        ("Demo private key", str(key_path()), False),
+    ]
+    public = webhooks.public_key_or_none()
+    rows.append(
+        (
+            "Webhook public key (the SDK's webhookPublicKey)",
+            public or "made by seed_store (or the first webhook)",
+            bool(public),
+        )
+    )
+    return {"title": "Waffo Pancake", "rows": rows}
