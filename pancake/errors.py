@@ -45,7 +45,24 @@ INTERNAL = "Internal server error"
 TOKEN_EXPIRED = "Token has expired"
 
 
+def js_string(value) -> str:
+    """A value as the gateway's JavaScript template strings print it (`${value}`): objects
+    are "[object Object]", so an echoed message never carries a nested secret."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    if isinstance(value, list):
+        return ",".join("" if v is None else js_string(v) for v in value)
+    return "[object Object]"
+
+
 def invalid_currency(value) -> str:
+    value = js_string(value)
     return (
         f'Invalid currency format: "{value}". Must be 3 uppercase letters '
         '(e.g., "USD", "EUR", "JPY")'
@@ -53,7 +70,7 @@ def invalid_currency(value) -> str:
 
 
 def invalid_short_id(prefix: str, value) -> str:
-    return f'Expected format: {prefix}_xxx, got "{value}"'
+    return f'Expected format: {prefix}_xxx, got "{js_string(value)}"'
 
 
 def currency_not_supported(currency: str) -> str:

@@ -154,7 +154,7 @@ def validate(data, credential: Credential) -> dict:
         )
     language = data.get("language")
     if language is not None and language not in LANGUAGES:
-        raise _bad(f'Unsupported language: "{language}"')
+        raise _bad(f'Unsupported language: "{errors.js_string(language)}"')
     include = data.get("includePaymentMethods")
     exclude = data.get("excludePaymentMethods")
     for name, value in (("includePaymentMethods", include), ("excludePaymentMethods", exclude)):
@@ -165,7 +165,8 @@ def validate(data, credential: Credential) -> dict:
     if include is not None and exclude is not None:
         raise _bad("includePaymentMethods and excludePaymentMethods are mutually exclusive")
     if include and not set(include) <= PAYMENT_METHODS:
-        raise _bad(f"Unsupported payment method in includePaymentMethods: {include}")
+        unknown = sorted(set(include) - PAYMENT_METHODS)
+        raise _bad(f"Unsupported payment method in includePaymentMethods: {', '.join(unknown)}")
     return {
         "product_id": product_id,
         "currency": currency,
