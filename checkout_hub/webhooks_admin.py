@@ -73,3 +73,14 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
             webhooks.redeliver(delivery)
             count += 1
         self.message_user(request, f"Queued {count} deliveries again.", messages.SUCCESS)
+
+
+@admin.register(WebhookAttempt)
+class WebhookAttemptAdmin(admin.ModelAdmin):
+    list_display = ["delivery", "number", "status_code", "success", "started_at", "duration_ms"]
+    list_filter = ["success"]
+    list_select_related = ["delivery"]
+    readonly_fields = [f.name for f in WebhookAttempt._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -156,6 +156,9 @@ class ProductVersionAdmin(admin.ModelAdmin):
     list_select_related = ["product"]
     inlines = [ProductPriceInline]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("product__versions")
+
 
 class ProductVersionInline(admin.TabularInline):
     model = ProductVersion
@@ -172,6 +175,9 @@ class PancakeProductAdmin(admin.ModelAdmin):
     search_fields = ["short_id"]
     readonly_fields = ["short_id", "hub_product"]
     inlines = [ProductVersionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("versions")
 
 
 class PancakePaymentInline(admin.TabularInline):

@@ -53,6 +53,7 @@ from tests.factories import (
     UserFactory,
     VariationFactory,
 )
+from tests.pancake.admin_builders import builders as pancake_admin_builders
 
 _seq = itertools.count(1)
 
@@ -208,6 +209,8 @@ BUILDERS = {
     get_user_model(): UserFactory,
     Group: lambda: Group.objects.create(name=f"Group {next(_seq)}"),
 }
+
+BUILDERS.update(pancake_admin_builders())  # Waffo Pancake, outbound webhooks, the task queue
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
