@@ -206,3 +206,35 @@ def test_page_for_the_api_error_envelope_is_not_used(client, api):
     # The tax endpoint of an unknown session answers Pancake's envelope.
     reply = client.get("/store/acme-store/checkout/cs_nope/tax")
     assert error_of(reply)[0] == 404
+
+
+@pytest.mark.parametrize("action, ends", [("complete", "completed"), ("fail", "open")])
+def test_three_d_secure_round_trip(client, api, action, ends, django_capture_on_commit_callbacks):
+    from urllib.parse import urlsplit
+
+    session = api.session()
+    url = page(session)
+    reply = pay(
+        client,
+        url,
+        django_capture_on_commit_callbacks,
+        email="h@example.com",
+        card="pm_card_authenticationRequired",
+    )
+    assert reply.status_code == 302
+    challenge = urlsplit(reply["Location"])
+    assert challenge.path.startswith("/stripe/authenticate/pi_")
+    assert CheckoutSession.objects.get(public_id=session["sessionId"]).status == "processing"
+    back = client.post(challenge.path + "?" + challenge.query, {"action": action})
+    returned = urlsplit(back["Location"])
+    assert returned.path == url
+    with django_capture_on_commit_callbacks(execute=True):
+        landing = client.get(returned.path + "?" + returned.query)
+    order = PancakeOrder.objects.get()
+    assert CheckoutSession.objects.get(public_id=session["sessionId"]).status == ends
+    if action == "complete":
+        assert landing.status_code == 302 and order.status == "completed"
+        assert landing["Location"].endswith(order.short_id)
+    else:
+        assert landing.status_code == 200 and "Payment failed" in landing.content.decode()
+        assert order.status == "pending"
