@@ -96,7 +96,9 @@ def paid(order: PancakeOrder, card: tuple[str, str] = ("", "")) -> PancakeOrder:
     subscription, its first period from now), the session completes, webhooks are queued.
     Calling it again changes nothing."""
     order = (
-        PancakeOrder.objects.select_for_update().select_related("order", "session").get(pk=order.pk)
+        PancakeOrder.objects.select_for_update(of=("self",))
+        .select_related("order", "session")
+        .get(pk=order.pk)
     )
     if order.status != P.PENDING:
         return order
@@ -153,7 +155,11 @@ def _close_session(order: PancakeOrder) -> None:
 def cancel_onetime(order: PancakeOrder) -> PancakeOrder:
     """pending -> canceled, only while its payment is pending (InvalidStatusTransition else);
     the hub order is cancelled too (its stock given back) and an open session closed."""
-    order = PancakeOrder.objects.select_for_update().select_related("order").get(pk=order.pk)
+    order = (
+        PancakeOrder.objects.select_for_update(of=("self",))
+        .select_related("order")
+        .get(pk=order.pk)
+    )
     ONETIME.check(order.status, P.CANCELED)
     hub = order.order
     if hub.status != Order.Status.CANCELLED:
@@ -168,7 +174,11 @@ def cancel_onetime(order: PancakeOrder) -> PancakeOrder:
 def cancel_subscription(order: PancakeOrder) -> PancakeOrder:
     """pending -> canceled at once; active -> canceling (ends at period end); past_due ->
     canceling with its unpaid balance remembered (it can no longer be reactivated)."""
-    order = PancakeOrder.objects.select_for_update().select_related("order").get(pk=order.pk)
+    order = (
+        PancakeOrder.objects.select_for_update(of=("self",))
+        .select_related("order")
+        .get(pk=order.pk)
+    )
     new = P.CANCELED if order.status == P.PENDING else P.CANCELING
     SUBSCRIPTIONS.check(order.status, new)
     if order.status == P.PAST_DUE:

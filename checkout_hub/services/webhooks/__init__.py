@@ -113,7 +113,7 @@ def _claim(delivery_id: int) -> WebhookDelivery | None:
     """Lock the delivery, check it is pending and due, and lease it for one attempt."""
     with transaction.atomic():
         delivery = (
-            WebhookDelivery.objects.select_for_update()
+            WebhookDelivery.objects.select_for_update(of=("self",))
             .select_related("endpoint")
             .filter(pk=delivery_id)
             .first()
