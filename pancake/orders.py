@@ -36,7 +36,9 @@ def hub_billing(email: str, detail: dict) -> dict:
 @transaction.atomic
 def place(session: CheckoutSession, email: str, detail: dict) -> PancakeOrder:
     """The session's order (pending, not paid yet) with its ORD_ face; the session moves to
-    processing. A session that already has an order (a retry) keeps it."""
+    processing. A session that already has an order (a retry) keeps it. The session row is
+    locked first, so two submits of one page at once make one order."""
+    CheckoutSession.objects.select_for_update().filter(pk=session.pk).first()
     existing = PancakeOrder.objects.filter(session=session).select_related("order").first()
     if existing is not None:
         return existing
