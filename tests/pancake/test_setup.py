@@ -115,3 +115,15 @@ def test_admin_pages_render(staff_client, shop, endpoint):
         assert staff_client.get(url).status_code == 200, url
     html = staff_client.get(f"/admin/pancake/store/{shop.store.pk}/change/").content.decode()
     assert endpoint.url in html and "BEGIN PUBLIC KEY" in html
+
+
+def test_pancake_sign_command_makes_headers_that_verify(client, db):
+    call_command("seed_store", verbosity=0)
+    creds = credentials()
+    body = json.dumps({"productId": creds["productIds"][0], "currency": "USD"})
+    out = io.StringIO()
+    call_command("pancake_sign", CREATE, body, stdout=out)
+    headers = dict(line.split(": ", 1) for line in out.getvalue().splitlines())
+    meta = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()}
+    reply = client.post(CREATE, body, content_type="application/json", **meta)
+    assert reply.status_code == 200, reply.json()
