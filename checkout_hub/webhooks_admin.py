@@ -2,19 +2,20 @@
 
 from django.contrib import admin, messages
 
+from checkout_hub.admin import HubModelAdmin, HubTabularInline
 from checkout_hub.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from checkout_hub.services import webhooks
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(HubModelAdmin):
     list_display = ["url", "vendor", "owner", "channel", "signing", "test_mode", "active"]
     list_filter = ["vendor", "active", "test_mode", "signing"]
     search_fields = ["url", "owner"]
     readonly_fields = ["public_id", "created_at", "updated_at"]
 
 
-class WebhookAttemptInline(admin.TabularInline):
+class WebhookAttemptInline(HubTabularInline):
     model = WebhookAttempt
     extra = 0
     can_delete = False
@@ -33,7 +34,7 @@ class WebhookAttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(HubModelAdmin):
     list_display = [
         "event_type",
         "event_id",
@@ -76,7 +77,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookAttempt)
-class WebhookAttemptAdmin(admin.ModelAdmin):
+class WebhookAttemptAdmin(HubModelAdmin):
     list_display = ["delivery", "number", "status_code", "success", "started_at", "duration_ms"]
     list_filter = ["success"]
     list_select_related = ["delivery"]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from checkout_hub.admin import HubModelAdmin, HubTabularInline
 from checkout_hub.models import Vendor, WebhookEndpoint
 
 from . import keys, webhooks
@@ -41,7 +42,7 @@ class MerchantKeyForm(forms.ModelForm):
             raise forms.ValidationError(str(exc)) from None
 
 
-class MerchantKeyInline(admin.TabularInline):
+class MerchantKeyInline(HubTabularInline):
     model = MerchantKey
     form = MerchantKeyForm
     extra = 0
@@ -50,7 +51,7 @@ class MerchantKeyInline(admin.TabularInline):
 
 
 @admin.register(Merchant)
-class MerchantAdmin(admin.ModelAdmin):
+class MerchantAdmin(HubModelAdmin):
     list_display = ["short_id", "name", "email", "created_at"]
     search_fields = ["short_id", "name", "email"]
     readonly_fields = ["short_id"]
@@ -86,7 +87,7 @@ class MerchantAdmin(admin.ModelAdmin):
 
 
 @admin.register(MerchantKey)
-class MerchantKeyAdmin(admin.ModelAdmin):
+class MerchantKeyAdmin(HubModelAdmin):
     form = MerchantKeyForm
     list_display = ["merchant", "name", "environment", "fingerprint", "active", "created_at"]
     list_filter = ["environment", "active"]
@@ -94,7 +95,7 @@ class MerchantKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Store)
-class StoreAdmin(admin.ModelAdmin):
+class StoreAdmin(HubModelAdmin):
     list_display = ["short_id", "name", "slug", "status", "prod_enabled", "merchant", "hooks"]
     list_filter = ["status", "prod_enabled"]
     search_fields = ["short_id", "name", "slug"]
@@ -145,13 +146,13 @@ class StoreAdmin(admin.ModelAdmin):
         return format_html("<pre>{}</pre>", webhooks.hub_key().public_key)
 
 
-class ProductPriceInline(admin.TabularInline):
+class ProductPriceInline(HubTabularInline):
     model = ProductPrice
     extra = 0
 
 
 @admin.register(ProductVersion)
-class ProductVersionAdmin(admin.ModelAdmin):
+class ProductVersionAdmin(HubModelAdmin):
     list_display = ["__str__", "product", "status", "created_at"]
     list_select_related = ["product"]
     inlines = [ProductPriceInline]
@@ -160,7 +161,7 @@ class ProductVersionAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("product__versions")
 
 
-class ProductVersionInline(admin.TabularInline):
+class ProductVersionInline(HubTabularInline):
     model = ProductVersion
     extra = 0
     fields = ["number", "name", "status", "created_at"]
@@ -169,7 +170,7 @@ class ProductVersionInline(admin.TabularInline):
 
 
 @admin.register(PancakeProduct)
-class PancakeProductAdmin(admin.ModelAdmin):
+class PancakeProductAdmin(HubModelAdmin):
     list_display = ["short_id", "__str__", "kind", "billing_period", "active_test", "active_prod"]
     list_filter = ["kind", "active_test", "active_prod"]
     search_fields = ["short_id"]
@@ -180,7 +181,7 @@ class PancakeProductAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("versions")
 
 
-class PancakePaymentInline(admin.TabularInline):
+class PancakePaymentInline(HubTabularInline):
     model = PancakePayment
     extra = 0
     readonly_fields = ["short_id", "payment", "created_at"]
@@ -188,7 +189,7 @@ class PancakePaymentInline(admin.TabularInline):
 
 
 @admin.register(PancakeOrder)
-class PancakeOrderAdmin(admin.ModelAdmin):
+class PancakeOrderAdmin(HubModelAdmin):
     list_display = [
         "short_id",
         "kind",
@@ -212,7 +213,7 @@ class PancakeOrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(HubSigningKey)
-class HubSigningKeyAdmin(admin.ModelAdmin):
+class HubSigningKeyAdmin(HubModelAdmin):
     list_display = ["name", "created_at"]
     readonly_fields = ["name", "public_key", "created_at"]
     exclude = ["private_key"]
