@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import jwt
 from django.conf import settings
+from django.core.cache import cache
 
 from checkout_hub import clock
 
@@ -154,8 +155,16 @@ def _session_token(token: str, environment: str) -> Credential:
         )
     except jwt.PyJWTError:
         raise errors.unauthorized() from None
-    if not isinstance(claims.get("exp"), int) or claims["exp"] <= clock.timestamp():
+    now = clock.timestamp()
+    if not isinstance(claims.get("exp"), int):
+        raise errors.unauthorized()
+    # TTL 5 minutes, extended on each call (reference §2.2): the extension lives in the shared
+    # cache under the token's id, so every worker sees it.
+    key = f"pancake:token:{claims.get('jti', '')}"
+    expires = max(claims["exp"], cache.get(key) or 0)
+    if expires <= now:
         raise errors.unauthorized(errors.TOKEN_EXPIRED)
+    cache.set(key, now + TOKEN_TTL_SECONDS, TOKEN_TTL_SECONDS + 60)
     store = Store.objects.select_related("merchant").filter(short_id=claims["sto"]).first()
     if store is None:
         raise errors.unauthorized()

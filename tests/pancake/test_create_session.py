@@ -80,6 +80,17 @@ def test_bearer_token_expires_after_five_minutes(api, shop):
     assert error_of(reply) == (401, "Token has expired", "user")
 
 
+def test_bearer_token_is_extended_by_each_call(api, shop):
+    token = api.token()
+    body = {"productId": shop.onetime.short_id, "currency": "USD"}
+    clock.advance(240)
+    assert api.bearer(CREATE, body, token).status_code == 200
+    clock.advance(240)  # 480 s after issue, 240 s after the last call
+    assert api.bearer(CREATE, body, token).status_code == 200
+    clock.advance(301)
+    assert error_of(api.bearer(CREATE, body, token)) == (401, "Token has expired", "user")
+
+
 def test_tampered_bearer_token_is_unauthorized(api, shop):
     token = api.token()
     reply = api.bearer(CREATE, {"productId": shop.onetime.short_id, "currency": "USD"}, token + "x")
