@@ -41,6 +41,7 @@ from checkout_hub.models import (
 from checkout_hub.services import (
     checkout_sessions,
     errors,
+    journal,
     money,
     payments,
     scenarios,
@@ -1032,6 +1033,10 @@ class RequestLogAdmin(HubModelAdmin):
         ("Request", {"fields": ["request_headers_pretty", "request_body_pretty"]}),
         ("Response", {"fields": ["response_headers_pretty", "response_body_pretty"]}),
     ]
+
+    def get_queryset(self, request):
+        journal.flush(timeout=2)  # the rows this process has queued are shown too
+        return super().get_queryset(request)
 
     def has_add_permission(self, request):
         return False

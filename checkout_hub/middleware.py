@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import time
 import uuid
@@ -12,8 +11,6 @@ from django.core.exceptions import RequestDataTooBig
 
 from checkout_hub.api import fallback
 from checkout_hub.services import journal, scenarios
-
-log = logging.getLogger(__name__)
 
 CORRELATION_HEADERS = ("HTTP_X_CORRELATION_ID", "HTTP_X_REQUEST_ID")
 SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,100}$")
@@ -52,27 +49,24 @@ class RequestJournalMiddleware:
             scenarios.deactivate()
         # Journal what the client gets: the vendor's envelope if something escaped.
         response = fallback.guard(request, response)
-        duration_ms = (time.perf_counter() - started) * 1000
-        try:
-            self._write(request, response, raw_body, duration_ms)
-        except Exception:  # the journal never fails the request it records
-            log.exception("request journal failed on %s %s", request.method, request.path)
-        return response
-
-    def _write(self, request, response, raw_body: bytes, duration_ms: float) -> None:
-        response_body = b"" if response.streaming else response.content
-        journal.record(
-            vendor=getattr(request, "hub_vendor", "") or journal.vendor_for_path(request.path),
-            method=request.method,
-            path=request.path[:500],
-            query=journal.redact_query(request.META.get("QUERY_STRING", "")),
-            status=response.status_code,
-            duration_ms=round(duration_ms, 3),
-            correlation_id=request.correlation_id,
-            scenario=getattr(request, "hub_scenario", ""),
-            remote_addr=request.META.get("REMOTE_ADDR") or None,
-            request_headers=journal.redact_headers(request.headers),
-            request_body=journal.redact_body(raw_body, request.content_type or ""),
-            response_headers=journal.redact_headers(response.headers),
-            response_body=journal.redact_body(response_body, response.get("Content-Type", "")),
+        journal.submit(
+            journal.Entry(
+                vendor=getattr(request, "hub_vendor", "") or journal.vendor_for_path(request.path),
+                method=request.method,
+                path=request.path,
+                query=request.META.get("QUERY_STRING", ""),
+                status=response.status_code,
+                duration_ms=(time.perf_counter() - started) * 1000,
+                correlation_id=request.correlation_id,
+                scenario=getattr(request, "hub_scenario", ""),
+                remote_addr=request.META.get("REMOTE_ADDR"),
+                request_headers=request.headers,
+                request_body=raw_body,
+                request_content_type=request.content_type or "",
+                # A copy: outer middleware may still add headers the client gets.
+                response_headers=dict(response.headers),
+                response_body=b"" if response.streaming else response.content,
+                response_content_type=response.get("Content-Type", ""),
+            )
         )
+        return response

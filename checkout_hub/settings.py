@@ -119,12 +119,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no row locks: IMMEDIATE transactions take the write lock at BEGIN, so two
     # concurrent checkouts serialise instead of failing with "database is locked" mid-way.
+    # Connections persist (DB_CONN_MAX_AGE) as on PostgreSQL: the PRAGMAs run once for each.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -263,6 +263,13 @@ HUB_CART_TTL_SECONDS = int(os.environ.get("HUB_CART_TTL_SECONDS", str(48 * 3600)
 HUB_JOURNAL_ENABLED = env_bool("HUB_JOURNAL_ENABLED", True)
 HUB_JOURNAL_MAX_ROWS = int(os.environ.get("HUB_JOURNAL_MAX_ROWS", "5000"))
 HUB_JOURNAL_MAX_BODY_BYTES = int(os.environ.get("HUB_JOURNAL_MAX_BODY_BYTES", "65536"))
+# "background": a writer thread per process inserts rows in batches after the reply has gone
+# (drained on a clean exit); "inline": each row is written before the reply (the tests do).
+HUB_JOURNAL_WRITE = os.environ.get("HUB_JOURNAL_WRITE", "background")
+# How long the writer gathers a batch after its first row (a reader calls journal.flush()).
+HUB_JOURNAL_LINGER_SECONDS = float(os.environ.get("HUB_JOURNAL_LINGER_SECONDS", "0.02"))
+if HUB_JOURNAL_WRITE not in ("background", "inline"):
+    raise ImproperlyConfigured("HUB_JOURNAL_WRITE must be 'background' or 'inline'.")
 HUB_COUPONS_ENABLED = env_bool("HUB_COUPONS_ENABLED", True)
 HUB_SHIPPING_ENABLED = env_bool("HUB_SHIPPING_ENABLED", True)
 # Idempotency-Key replies are kept this long (Stripe: 24 h).
@@ -304,6 +311,42 @@ HWP_RATE_LIMIT = int(os.environ.get("HWP_RATE_LIMIT", "0"))
 HWP_RATE_LIMIT_SECONDS = int(os.environ.get("HWP_RATE_LIMIT_SECONDS", "60"))
 # Request bodies larger than this many bytes answer 413 REQUEST_TOO_LARGE.
 HWP_MAX_BODY_BYTES = int(os.environ.get("HWP_MAX_BODY_BYTES", str(64 * 1024)))
+
+# --- CoCart (cocart) ---
+# CoCart's rate limiting (cocart_api_rate_limit_options): off by default; `limit` requests per
+# `seconds` per user (else per IP), answered 400 rate_limit_exceeded; checkout has its own.
+COCART_RATE_LIMITING_ENABLED = env_bool("COCART_RATE_LIMITING_ENABLED", False)
+COCART_RATE_LIMITING_LIMIT = int(os.environ.get("COCART_RATE_LIMITING_LIMIT", "25"))
+COCART_RATE_LIMITING_SECONDS = int(os.environ.get("COCART_RATE_LIMITING_SECONDS", "10"))
+COCART_RATE_LIMITING_PROXY_SUPPORT = env_bool("COCART_RATE_LIMITING_PROXY_SUPPORT", False)
+# Sliding cart expiry (4.9's settings): expiring after a day, expiration 2 days (guests) or 7.
+COCART_CART_EXPIRING_SECONDS = int(os.environ.get("COCART_CART_EXPIRING_SECONDS", "86400"))
+COCART_CART_EXPIRATION_SECONDS = int(os.environ.get("COCART_CART_EXPIRATION_SECONDS", "172800"))
+COCART_CART_EXPIRATION_USER_SECONDS = int(
+    os.environ.get("COCART_CART_EXPIRATION_USER_SECONDS", "604800")
+)
+# The Preview checkout: "seed" (POST updates, PUT/PATCH process: the seed) or "spec" (the
+# OpenAPI spec's reverse: POST processes, PUT/PATCH update).
+COCART_CHECKOUT_METHODS = os.environ.get("COCART_CHECKOUT_METHODS", "seed")
+# The seed requires WooCommerce consumer keys on every Preview checkout request.
+COCART_CHECKOUT_REQUIRE_KEYS = env_bool("COCART_CHECKOUT_REQUIRE_KEYS", True)
+# The demo pair and customer seed_store creates (manage.py credentials prints them).
+COCART_DEMO_CONSUMER_KEY = os.environ.get(
+    "COCART_DEMO_CONSUMER_KEY", "ck_" + "0123456789abcdef" * 2 + "01234567"
+)
+COCART_DEMO_CONSUMER_SECRET = os.environ.get(
+    "COCART_DEMO_CONSUMER_SECRET", "cs_" + "fedcba9876543210" * 2 + "fedcba98"
+)
+COCART_DEMO_CUSTOMER_LOGIN = os.environ.get("COCART_DEMO_CUSTOMER_LOGIN", "customer")
+COCART_DEMO_CUSTOMER_PASSWORD = os.environ.get("COCART_DEMO_CUSTOMER_PASSWORD", "customer")
+CORS_ALLOW_HEADERS += ["if-none-match"]
+CORS_EXPOSE_HEADERS += [
+    "cocart-api-cart-expiring",
+    "cocart-api-cart-expiration",
+    "cocart-timestamp",
+    "etag",
+    "cocart-cache",
+]
 
 # --- Outbound webhooks (checkout_hub.services.webhooks) ---
 # Deliveries run on Django's Tasks framework (the django-tasks backport): the database backend

@@ -1,13 +1,25 @@
-"""Signal handlers: keep cached scenario rules in step with the database."""
+"""Signal handlers: keep cached scenario rules and reference data in step with the database."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from checkout_hub.models import ScenarioRule
-from checkout_hub.services import scenarios
+from checkout_hub.models import ProductImage, ScenarioRule, ShippingMethod, ShippingZone, TaxRate
+from checkout_hub.services import reference, scenarios
 
 
 @receiver(post_save, sender=ScenarioRule)
 @receiver(post_delete, sender=ScenarioRule)
 def forget_scenario_rules(**kwargs):
     scenarios.forget_rules()
+
+
+@receiver(post_save, sender=TaxRate)
+@receiver(post_delete, sender=TaxRate)
+@receiver(post_save, sender=ShippingZone)
+@receiver(post_delete, sender=ShippingZone)
+@receiver(post_save, sender=ShippingMethod)
+@receiver(post_delete, sender=ShippingMethod)
+@receiver(post_save, sender=ProductImage)
+@receiver(post_delete, sender=ProductImage)
+def forget_reference_data(**kwargs):
+    reference.invalidate()

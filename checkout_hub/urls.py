@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("woo_store.urls")),
     path("", include("woo_store.page_urls")),
     path("", include("hwp_bridge.urls")),
+    path("", include("cocart.urls")),
     path("", include("pancake.urls")),
     path("stripe/", include("stripe_fake.urls")),
 ]

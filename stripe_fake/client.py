@@ -82,20 +82,23 @@ class EmbeddedHTTPClient(stripe.HTTPClient):
 def _journal(method, path, query, headers, body, reply: engine.Reply, started: float) -> None:
     status, reply_headers, reply_body = reply
     scenario = scenarios.current()
-    journal.record(
-        vendor=Vendor.STRIPE,
-        method=method.upper(),
-        path=f"/stripe{path}"[:500],
-        query=journal.redact_query(query),
-        status=status,
-        duration_ms=round((time.perf_counter() - started) * 1000, 3),
-        correlation_id=reply_headers.get("Request-Id", ""),
-        scenario=scenario.name if scenario else "",
-        remote_addr=None,
-        request_headers=journal.redact_headers(_printable(headers)),
-        request_body=journal.redact_body(body, "application/x-www-form-urlencoded"),
-        response_headers=journal.redact_headers(_printable(reply_headers)),
-        response_body=journal.redact_body(reply_body, "application/json"),
+    journal.submit(
+        journal.Entry(
+            vendor=Vendor.STRIPE,
+            method=method.upper(),
+            path=f"/stripe{path}",
+            query=query,
+            status=status,
+            duration_ms=(time.perf_counter() - started) * 1000,
+            correlation_id=reply_headers.get("Request-Id", ""),
+            scenario=scenario.name if scenario else "",
+            request_headers=_printable(headers),
+            request_body=body,
+            request_content_type="application/x-www-form-urlencoded",
+            response_headers=_printable(reply_headers),
+            response_body=reply_body,
+            response_content_type="application/json",
+        )
     )
 
 

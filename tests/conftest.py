@@ -8,17 +8,20 @@ import pytest
 from django.core.cache import cache
 
 from checkout_hub import clock
-from checkout_hub.services import idempotency, journal, scenarios
+from checkout_hub.services import idempotency, journal, reference, scenarios
 
 
 @pytest.fixture(autouse=True)
 def _clean_hub_state(settings):
     # Seeding creates the admin user; the default hasher would cost about a second a test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A test reads its journal row at once (the writer thread is tested on its own).
+    settings.HUB_JOURNAL_WRITE = "inline"
     cache.clear()
     clock.reset()
     scenarios.deactivate()
     scenarios.forget_rules()
+    reference.clear()  # the last test's rows are rolled back
     yield
     clock.reset()
     scenarios.deactivate()

@@ -34,6 +34,7 @@ from checkout_hub.models import (
     ShippingZone,
     TaxRate,
 )
+from cocart.models import ApiKey, new_pair
 from stripe_fake import engine as stripe_engine
 from stripe_fake import models as stripe_models
 from tests.factories import (
@@ -182,6 +183,13 @@ def build_stripe_refund():
     return stripe_models.Refund.objects.get(pk=refund["id"])
 
 
+def build_cocart_api_key():
+    key = ApiKey(description=f"Key {next(_seq)}", user=UserFactory())
+    key.set_pair(*new_pair())
+    key.save()
+    return key
+
+
 BUILDERS = {
     Cart: build_cart,
     CartItem: CartItemFactory,
@@ -208,6 +216,7 @@ BUILDERS = {
     stripe_models.Refund: build_stripe_refund,
     get_user_model(): UserFactory,
     Group: lambda: Group.objects.create(name=f"Group {next(_seq)}"),
+    ApiKey: build_cocart_api_key,
 }
 
 BUILDERS.update(pancake_admin_builders())  # Waffo Pancake, outbound webhooks, the task queue

@@ -13,6 +13,7 @@ which cart a key names is the shared cart-identity service's rule.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import jwt
@@ -32,31 +33,47 @@ ISSUER = "wc/store/v1"
 
 
 # --- Cart-Token: WooCommerce's JsonWebToken, HS256 ---
+# A client sends the same token on every request, and the hub hands out the same token for a
+# key within a second: both ends are cached (signing and checking are pure functions of the
+# token, the salt and the second), so a cart request costs no JWT work after the first.
 def encode_token(session_key: str, *, issuer: str = ISSUER) -> str:
-    now = clock.timestamp()
+    return _encode(session_key, issuer, clock.timestamp(), nonces.salt())
+
+
+@functools.lru_cache(maxsize=4096)
+def _encode(session_key: str, issuer: str, now: int, salt: bytes) -> str:
     payload = {"user_id": session_key, "exp": now + TOKEN_TTL, "iss": issuer, "iat": now}
-    return jwt.encode(payload, nonces.salt(), algorithm="HS256")
+    return jwt.encode(payload, salt, algorithm="HS256")
 
 
 def decode_token(token: str) -> str | None:
     """The session key of a valid token, else None. Like WooCommerce, `iss` is not checked;
     expiry is checked against the hub's clock, not the machine's."""
+    claims = _verified_claims((token or "").strip(), nonces.salt())
+    if claims is None:
+        return None
+    key, exp = claims
+    return key if exp >= clock.timestamp() else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _verified_claims(token: str, salt: bytes) -> tuple[str, int] | None:
+    """(session key, exp) of a token with a good signature and those claims, else None."""
     try:
-        if jwt.get_unverified_header((token or "").strip()).get("typ") != "JWT":
+        if jwt.get_unverified_header(token).get("typ") != "JWT":
             return None
         payload = jwt.decode(
-            token.strip(),
-            nonces.salt(),
+            token,
+            salt,
             algorithms=["HS256"],
             options={"verify_exp": False, "verify_iat": False, "verify_nbf": False},
         )
     except jwt.PyJWTError:
         return None
-    exp = payload.get("exp")
-    if not isinstance(exp, int) or isinstance(exp, bool) or exp < clock.timestamp():
+    exp, key = payload.get("exp"), payload.get("user_id")
+    if not isinstance(exp, int) or isinstance(exp, bool) or key in (None, ""):
         return None
-    key = payload.get("user_id")
-    return str(key) if key not in (None, "") else None
+    return str(key), exp
 
 
 # --- nonces (WordPress's, with the Store API's action) ---

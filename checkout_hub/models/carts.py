@@ -7,6 +7,7 @@ from django.db import models
 
 from checkout_hub import clock
 
+from .prepared import PreparedQuery
 from .vendors import Vendor
 
 
@@ -29,9 +30,10 @@ class CartQuerySet(models.QuerySet):
         return self.select_related("customer", "draft_order").prefetch_related(
             models.Prefetch(
                 "items",
-                queryset=CartItem.objects.select_related("product", "product__parent")
-                .prefetch_related("product__images", "product__parent__images")
-                .order_by("id"),
+                # Images come from services.reference (kept per process), not a query.
+                queryset=CartItem.objects.select_related("product", "product__parent").order_by(
+                    "id"
+                ),
             )
         )
 
@@ -113,3 +115,43 @@ class CartItem(models.Model):
 
     def __str__(self):
         return f"{self.quantity} x {self.product}"
+
+
+# --- the hot read: a key's open cart and its lines, in two prepared SELECTs ---
+_OPEN_CART = PreparedQuery(
+    lambda key, now: (
+        Cart.objects.select_related("customer", "draft_order")
+        .filter(key=key, completed=False, expires_at__gt=now)
+        .order_by()[:1]
+    ),
+    # Django binds the date, then the key (`NOT completed` is in the SQL itself).
+    lambda connection, key, now: [connection.ops.adapt_datetimefield_value(now), key],
+    sample=("t_sample", dt.datetime(2030, 1, 1, tzinfo=dt.UTC)),
+)
+_LINES = PreparedQuery(
+    lambda cart_id: (
+        CartItem.objects.select_related("product", "product__parent")
+        .filter(cart_id=cart_id)
+        .order_by("id")
+    ),
+    lambda connection, cart_id: [cart_id],
+    sample=(1,),
+)
+
+
+def load_open_cart(key: str) -> Cart | None:
+    """`Cart.objects.with_lines().filter(key=key).open().first()`, from prepared SQL: the open
+    cart holding `key` with its lines (and their products) in its prefetch cache, or None."""
+    found = _OPEN_CART.fetch(key, clock.now())
+    if not found:
+        return None
+    cart = found[0]
+    items = _LINES.fetch(cart.pk)
+    for item in items:
+        CartItem.cart.field.set_cached_value(item, cart)
+    # What prefetch_related("items") leaves behind: cart.items.all() answers from it.
+    lines = cart.items.all()
+    lines._result_cache = items
+    lines._prefetch_done = True
+    cart._prefetched_objects_cache = {"items": lines}
+    return cart

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from checkout_hub.models import Cart, CartItem, Coupon, Customer, Product, normalise_email
+from checkout_hub.models.carts import load_open_cart
+from checkout_hub.models.catalog import products_by_id
 
 from . import addresses, pricing, scenarios
 from .errors import (
@@ -48,10 +50,9 @@ def create_cart(*, vendor: str, currency: str | None = None, key: str | None = N
 
 def load(key: str, *, include_completed: bool = False) -> Cart | None:
     """The open cart with this key and its lines (prefetched), or None."""
-    carts = Cart.objects.with_lines().filter(key=key)
     if not include_completed:
-        carts = carts.open()
-    return carts.first()
+        return load_open_cart(key)  # the same rows, from SQL compiled once
+    return Cart.objects.with_lines().filter(key=key).first()
 
 
 def contents_hash(cart: Cart) -> str:
@@ -152,14 +153,33 @@ def _attribute_value(given: dict, attribute: dict) -> str | None:
     return None
 
 
+def _storable_ids(*ids) -> list[int]:
+    # An id no database column can hold is simply not a product (never an overflow error).
+    return list(dict.fromkeys(pid for pid in ids if pid and 0 < pid < MAX_ID))
+
+
+def preload_products(requests) -> dict[int, Product]:
+    """The products and variations `(product_id, variation_id)` pairs name, in one query, for
+    `resolve_purchasable(..., products=...)` over many items."""
+    ids = _storable_ids(*(pid for pair in requests for pid in pair))
+    if len(ids) <= 2:
+        return {p.pk: p for p in products_by_id(ids)}
+    return {p.pk: p for p in Product.objects.select_related("parent").filter(pk__in=ids)}
+
+
 def resolve_purchasable(
-    product_id: int, variation_id: int | None = None, variation: dict | None = None
+    product_id: int,
+    variation_id: int | None = None,
+    variation: dict | None = None,
+    *,
+    products: dict[int, Product] | None = None,
 ) -> tuple[Product, dict]:
     """The product a buyer actually buys (a variation for variable products) and the full set
-    of chosen attribute values. Raises ProductNotFound, InvalidVariation, NotPurchasable."""
-    # An id no database column can hold is simply not a product (never an overflow error).
-    ids = [pid for pid in (product_id, variation_id) if pid and 0 < pid < MAX_ID]
-    found = {p.pk: p for p in Product.objects.select_related("parent").filter(pk__in=ids)}
+    of chosen attribute values. Raises ProductNotFound, InvalidVariation, NotPurchasable.
+    `products`: already loaded products by id (see `preload_products`)."""
+    found = products
+    if found is None:
+        found = {p.pk: p for p in products_by_id(_storable_ids(product_id, variation_id))}
     product = found.get(product_id)
     if product is None or product.status != Product.Status.PUBLISH:
         raise ProductNotFound(product_id=product_id)
@@ -254,14 +274,36 @@ def add_item(
     item_data: list | None = None,
 ) -> CartItem:
     """Add a product (merging into an identical line). Returns the line."""
+    lines = list(cart.items.all())
+    item = stage_item(
+        cart, lines, product_id, quantity, variation_id=variation_id, variation=variation,
+        item_data=item_data,
+    )  # fmt: skip
+    save_lines(cart, [item])
+    return item
+
+
+def stage_item(
+    cart: Cart,
+    lines: list[CartItem],
+    product_id: int,
+    quantity: int = 1,
+    *,
+    variation_id: int | None = None,
+    variation: dict | None = None,
+    item_data: list | None = None,
+    products: dict[int, Product] | None = None,
+) -> CartItem:
+    """Every rule of adding a product to `lines` (the cart's lines, in memory): the purchasable,
+    merging into an identical line, sold individually, stock, quantity limits. Changes `lines`
+    and returns the new or changed line, not yet saved (`save_lines` writes them)."""
     if quantity is None or quantity <= 0:
         raise InvalidQuantity(
             "Quantity must be a positive number.", product=None, quantity=quantity or 0
         )
-    product, chosen = resolve_purchasable(product_id, variation_id, variation)
+    product, chosen = resolve_purchasable(product_id, variation_id, variation, products=products)
     parent_id = product.parent_id or product.pk
     key = line_key(parent_id, product.pk if product.parent_id else 0, chosen, item_data or [])
-    lines = list(cart.items.all())
     existing = next((i for i in lines if i.key == key), None)
     in_cart = sum(i.quantity for i in lines if i.product_id == product.pk)
 
@@ -277,19 +319,29 @@ def add_item(
     if existing:
         existing.quantity += quantity
         _check_limits(product, existing.quantity)
-        existing.save(update_fields=["quantity"])
-        item = existing
-    else:
-        item = CartItem.objects.create(
-            cart=cart,
-            key=key,
-            product=product,
-            quantity=_clamp(product, quantity),
-            variation=chosen,
-            item_data=item_data or [],
-        )
-    _touch(cart)
+        return existing
+    item = CartItem(
+        cart=cart,
+        key=key,
+        product=product,
+        quantity=_clamp(product, quantity),
+        variation=chosen,
+        item_data=item_data or [],
+    )
+    lines.append(item)
     return item
+
+
+@transaction.atomic
+def save_lines(cart: Cart, changed: list[CartItem]) -> None:
+    """Write what `stage_item` changed: new lines in one INSERT, raised quantities one by one,
+    then the cart's expiry once."""
+    new = list({id(i): i for i in changed if i.pk is None}.values())
+    for item in {id(i): i for i in changed if i.pk is not None}.values():
+        item.save(update_fields=["quantity"])
+    if new:
+        CartItem.objects.bulk_create(new)
+    _touch(cart)
 
 
 @transaction.atomic

@@ -102,18 +102,22 @@ def place_order_from_items(
     `currency` is the cart's (default: the store's); an item's `unit_price` locks its price."""
     order.setdefault("pay", False)
     cart = cart_service.create_cart(vendor=vendor, currency=currency)
+    products = cart_service.preload_products((i.product_id, i.variation_id) for i in items)
+    lines: list = []
     for index, item in enumerate(items):
         with facts_about(item_index=index, step="cart"):
-            line = cart_service.add_item(
+            line = cart_service.stage_item(
                 cart,
+                lines,
                 item.product_id,
                 item.quantity,
                 variation_id=item.variation_id,
                 variation=item.variation or None,
+                products=products,
             )
         if item.unit_price is not None:
             line.locked_unit_price = item.unit_price
-            line.save(update_fields=["locked_unit_price"])
+    cart_service.save_lines(cart, lines)
     for index, code in enumerate(coupons):
         with facts_about(coupon_index=index, step="cart"):
             cart_service.apply_coupon(cart, code)

@@ -17,21 +17,34 @@ surrogates (which PostgreSQL refuses) are kept as `\\u0000`-style escapes, a bod
 redacted is kept as a placeholder saying why, and a row the database still refuses is written
 again with placeholders. A failure is logged, never raised.
 
-Writing costs one INSERT; every PRUNE_EVERY rows, one DELETE trims the table back to
-settings.HUB_JOURNAL_MAX_ROWS.
+Writing is off the request's path: the middleware hands an `Entry` (what was sent and
+answered, not yet redacted) to `submit`, and one writer thread per process redacts and inserts
+entries in batches (one transaction per batch, a few milliseconds after the reply has gone).
+`flush()` waits for what this process has queued (readers call it), and the queue is drained on
+a clean exit (atexit), so no row is lost when the server stops. `HUB_JOURNAL_WRITE=inline`
+writes each row before the reply instead (the test suite does, so a test reads its row at once).
+Every PRUNE_EVERY rows, one DELETE trims the table back to settings.HUB_JOURNAL_MAX_ROWS.
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import logging
+import os
+import queue
 import re
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
-from django.db import connection
+from django.db import close_old_connections, connection, connections, transaction
 
-from checkout_hub.api import parsers
+from checkout_hub import clock
 from checkout_hub.models import RequestLog, Vendor
 
 from . import text as text_service
@@ -118,8 +131,26 @@ def mask_card_numbers(text: str) -> str:
     return CARD_CANDIDATE.sub(replace, text)
 
 
+# Every secret shape above contains one of these: text without any is left as it is, unsearched
+# (most of a reply's strings: names, currencies, prices, slugs).
+MAYBE_SECRET = re.compile(r"\d[ -]?\d[ -]?\d[ -]?\d|_(?:test|live)_|_secret_|eyJ|Bearer|Basic|=")
+
+
 def mask_text(text: str) -> str:
     """`text` with every secret recognisable by its shape masked (see the module docstring)."""
+    if len(text) <= 512:
+        return _mask_short(text)
+    return _mask(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _mask_short(text: str) -> str:
+    return _mask(text)  # a reply's strings repeat (currency fields, statuses, prices)
+
+
+def _mask(text: str) -> str:
+    if not MAYBE_SECRET.search(text):
+        return text
     text = mask_card_numbers(text)
     text = SECRET_SHAPES.sub(REDACTED, text)
     if "=" in text:
@@ -130,16 +161,27 @@ def mask_text(text: str) -> str:
 
 
 def is_secret_key(key) -> bool:
-    key = str(key)
+    return _secret_name(key if isinstance(key, str) else str(key))
+
+
+@functools.lru_cache(maxsize=4096)
+def _secret_name(key: str) -> bool:
     return key.lower() in SECRET_HEADERS or bool(SECRET_KEY_PATTERN.search(key))
 
 
-def redact_data(value):
-    """A copy of parsed JSON with secret keys and secret-shaped text masked, at any depth."""
+class TooDeep(ValueError):
+    """Parsed JSON nested deeper than `redact_data` was asked to walk."""
+
+
+def redact_data(value, max_depth: int | None = None):
+    """A copy of parsed JSON with secret keys and secret-shaped text masked, at any depth
+    (or up to `max_depth` levels: deeper raises TooDeep)."""
     root: list = [None]
-    stack = [(value, root, 0)]
+    stack = [(value, root, 0, 0)]
     while stack:
-        item, parent, slot = stack.pop()
+        item, parent, slot, depth = stack.pop()
+        if isinstance(item, dict | list) and max_depth is not None and depth >= max_depth:
+            raise TooDeep(depth)
         if isinstance(item, dict):
             copy: dict = {}
             parent[slot] = copy
@@ -148,11 +190,11 @@ def redact_data(value):
                     copy[key] = REDACTED
                 else:
                     copy[key] = None
-                    stack.append((child, copy, key))
+                    stack.append((child, copy, key, depth + 1))
         elif isinstance(item, list):
             items: list = [None] * len(item)
             parent[slot] = items
-            stack.extend((child, items, i) for i, child in enumerate(item))
+            stack.extend((child, items, i, depth + 1) for i, child in enumerate(item))
         elif isinstance(item, str):
             parent[slot] = mask_text(item)
         elif isinstance(item, int) and not isinstance(item, bool) and _card_like(item):
@@ -196,20 +238,38 @@ def redact_query(query: str) -> str:
     )
 
 
-def _too_deep(text: str) -> bool:
-    try:
-        parsers.check(text.encode("utf-8", "surrogatepass"), MAX_PARSED_DEPTH)
-    except parsers.JSONBodyError as exc:
-        return exc.json_error_code == parsers.JSON_ERROR_DEPTH[0]
-    return False
+# Every secret-named key contains one of these words (SECRET_HEADERS and SECRET_KEY_PATTERN).
+SECRET_WORDS = (
+    "pass", "secret", "nonce", "signature", "authorization", "api", "private", "token",
+    "cookie", "cvc", "cvv", "card", "exp_",
+)  # fmt: skip
+# Every secret shape contains one of these, or a run of 13 digits or two digits around a space
+# or dash (a card number candidate): with every digit written as 0, "0000000000000", "0 0", "0-0".
+SECRET_MARKS = ("_test_", "_live_", "_secret_", "eyJ", "Bearer", "Basic")
+DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+CARD_MARKS = ("0" * 13, "0 0", "0-0")
+
+
+def _nothing_to_redact(text: str) -> bool:
+    """True when a JSON text cannot hold anything redaction would change: no word a secret
+    key contains, no mark a secret shape contains, no \\u escape (which could spell either).
+    Most replies (carts, products) pass, and are kept as sent without being parsed and walked."""
+    lowered = text.lower()
+    if "\\u" in text or any(word in lowered for word in SECRET_WORDS):
+        return False
+    if any(mark in text for mark in SECRET_MARKS):
+        return False
+    zeroed = text.translate(DIGITS_AS_ZERO)  # str methods: far faster than a regex scan
+    return not any(mark in zeroed for mark in CARD_MARKS)
 
 
 def _redact_json(text: str) -> str:
-    if _too_deep(text):
-        return mask_json_text(text)
-    try:
-        return json.dumps(redact_data(json.loads(text)), ensure_ascii=False)
-    except (ValueError, RecursionError):
+    if _nothing_to_redact(text):
+        return text
+    try:  # json's encoder recurses: what is deeper than MAX_PARSED_DEPTH is never encoded
+        redacted = redact_data(json.loads(text), max_depth=MAX_PARSED_DEPTH)
+        return json.dumps(redacted, ensure_ascii=False)
+    except (ValueError, RecursionError):  # not JSON, or too deep (TooDeep): kept as text
         return mask_json_text(text)
 
 
@@ -239,7 +299,192 @@ def redact_body(raw: bytes | str, content_type: str = "") -> str:
     return text
 
 
-# --- writing ---
+# --- what a request leaves behind ---
+@dataclass(slots=True)
+class Entry:
+    """One request and its reply as they were, before redaction."""
+
+    vendor: str
+    method: str
+    path: str
+    status: int
+    duration_ms: float
+    query: str = ""
+    correlation_id: str = ""
+    scenario: str = ""
+    remote_addr: str | None = None
+    request_headers: Mapping = field(default_factory=dict)
+    request_body: bytes | str = b""
+    request_content_type: str = ""
+    response_headers: Mapping = field(default_factory=dict)
+    response_body: bytes | str = b""
+    response_content_type: str = ""
+    created_at: object = field(default_factory=clock.now)
+
+    def row(self) -> dict:
+        """The RequestLog fields, redacted."""
+        return {
+            "vendor": self.vendor,
+            "method": self.method,
+            "path": self.path[:500],
+            "query": redact_query(self.query),
+            "status": self.status,
+            "duration_ms": round(self.duration_ms, 3),
+            "correlation_id": self.correlation_id,
+            "scenario": self.scenario,
+            "remote_addr": self.remote_addr or None,
+            "request_headers": redact_headers(self.request_headers),
+            "request_body": redact_body(self.request_body, self.request_content_type),
+            "response_headers": redact_headers(self.response_headers),
+            "response_body": redact_body(self.response_body, self.response_content_type),
+            "created_at": self.created_at,
+        }
+
+
+def submit(entry: Entry) -> None:
+    """Journal a request: queued for the writer thread, or written now when
+    HUB_JOURNAL_WRITE=inline. Never raises."""
+    try:
+        if settings.HUB_JOURNAL_WRITE == "inline":
+            record(**entry.row())
+        else:
+            WRITER.put(entry)
+    except Exception:
+        log.exception("request journal failed on %s %s", entry.method, entry.path)
+
+
+def flush(timeout: float = 5.0) -> bool:
+    """Wait until this process's queued entries are written (readers call this first)."""
+    return WRITER.flush(timeout)
+
+
+class Writer:
+    """One thread per process writing queued entries in batches: up to BATCH rows, gathered
+    for at most settings.HUB_JOURNAL_LINGER_SECONDS after the first, in one transaction."""
+
+    BATCH = 200
+
+    def __init__(self):
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)  # a forked worker starts its own
+        atexit.register(self.close)
+
+    def _reset(self) -> None:
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self._idle = threading.Condition()
+        self._unwritten = 0
+
+    def put(self, entry: Entry) -> None:
+        with self._idle:
+            self._unwritten += 1
+        self._queue.put(entry)
+        if self._thread is None:
+            self._start()
+
+    def _start(self) -> None:
+        with self._start_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="hub-journal-writer", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._write_until_closed()
+        finally:
+            connections.close_all()  # this thread's own connection goes with it
+
+    def _write_until_closed(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            deadline = time.monotonic() + settings.HUB_JOURNAL_LINGER_SECONDS
+            stop = False
+            while len(batch) < self.BATCH:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                try:
+                    entry = self._queue.get(timeout=remaining)
+                except queue.Empty:
+                    break
+                if entry is None:  # close() asks the thread to stop
+                    stop = True
+                    break
+                batch.append(entry)
+            try:
+                close_old_connections()
+                write_batch(batch)
+            finally:
+                self._written(len(batch))
+            if stop:
+                return
+
+    def _written(self, count: int) -> None:
+        with self._idle:
+            self._unwritten -= count
+            if self._unwritten <= 0:
+                self._idle.notify_all()
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        with self._idle:
+            return self._idle.wait_for(lambda: self._unwritten <= 0, timeout)
+
+    def close(self) -> None:
+        """Stop the thread after what is queued, or write it here if there is no thread."""
+        if self._thread is not None and self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(10)
+            self._thread = None
+        batch = []
+        while True:
+            try:
+                entry = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if entry is not None:
+                batch.append(entry)
+        if batch:
+            write_batch(batch)
+            self._written(len(batch))
+
+
+def write_batch(entries: list[Entry]) -> None:
+    """Redact and insert entries in one transaction; a batch the database refuses is written
+    row by row instead (with placeholders where a row is still refused). Never raises."""
+    rows = []
+    for entry in entries:
+        try:
+            rows.append(entry.row())
+        except Exception:
+            log.exception("request journal could not build a row for %s", entry.path)
+    if not rows:
+        return
+    try:
+        with transaction.atomic():
+            created = RequestLog.objects.bulk_create([RequestLog(**_storable(r)) for r in rows])
+    except Exception:
+        log.warning("request journal batch refused; writing its rows one by one", exc_info=True)
+        for r in rows:
+            record(**r)
+        return
+    try:
+        ids = [row.pk for row in created if row.pk is not None]
+        if ids and ids[-1] // PRUNE_EVERY > (ids[0] - 1) // PRUNE_EVERY:
+            prune()
+    except Exception:
+        log.warning("request journal prune failed", exc_info=True)
+
+
+WRITER = Writer()
+
+
+# --- writing one row ---
 def record(**fields) -> RequestLog | None:
     """Insert one journal row (fields already redacted) and prune now and then. Never raises:
     a row the database refuses is written again with placeholders for what a client sent."""
@@ -263,12 +508,16 @@ def record(**fields) -> RequestLog | None:
 
 
 def _insert(fields: dict) -> RequestLog:
+    return RequestLog.objects.create(**_storable(fields))
+
+
+def _storable(fields: dict) -> dict:
     for name in ("path", "query", "correlation_id", "scenario", "request_body", "response_body"):
         if isinstance(fields.get(name), str):
             value = text_service.storable(fields[name])
             limit = RequestLog._meta.get_field(name).max_length
             fields[name] = value[:limit] if limit else value
-    return RequestLog.objects.create(**fields)
+    return fields
 
 
 def _placeholders(reason: str) -> dict:

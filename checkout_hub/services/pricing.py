@@ -26,7 +26,7 @@ from checkout_hub.models import (
     TaxRate,
 )
 
-from . import money
+from . import money, reference
 from .errors import InvalidCoupon
 
 
@@ -268,7 +268,7 @@ def available_shipping_methods(
 ) -> list[ShippingMethod]:
     """The enabled methods of the first zone that covers the place."""
     if zones is None:
-        zones = list(ShippingZone.objects.prefetch_related("methods"))
+        zones = reference.shipping_zones()
     for zone in zones:
         if zone.matches(country, state):
             return [m for m in zone.methods.all() if m.enabled and m.matches(country, state)]
@@ -293,7 +293,7 @@ def tax_preview(amount: int, country: str, state: str = "", tax_class: str = "")
     """The tax on `amount` (minor units, before tax) for a buyer in `country`/`state`, as
     checkout would charge it: [(TaxRate, tax)] for every matching rate (a hosted page's
     preview before any cart exists)."""
-    rates = list(TaxRate.objects.all()) if country else []
+    rates = reference.tax_rates() if country else []
     return [
         (rate, money.percent_of(amount, rate.rate))
         for rate in matching_tax_rates(rates, country, state, tax_class)
@@ -342,7 +342,7 @@ def calculate(cart: Cart, items: list[CartItem] | None = None) -> CartTotals:
         line.total = line.subtotal - line.discount
 
     needs_shipping = ships(line.product for line in lines)
-    rates = list(TaxRate.objects.all()) if lines else []
+    rates = reference.tax_rates() if lines else []
     country, state = tax_location(cart, needs_shipping)
     tax_lines: dict[int, TaxLine] = {}
     for line in lines:

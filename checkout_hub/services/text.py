@@ -30,6 +30,8 @@ def bounded(value, limit: int) -> str:
 def storable(text: str) -> str:
     """`text` with NUL and lone surrogates written as `\\u0000`-style escapes, so PostgreSQL
     text and jsonb accept it and a reader still sees what was sent."""
+    if text.isascii() and "\x00" not in text:  # the common case, without a regex scan
+        return text
     if not UNSTORABLE.search(text):
         return text
     return UNSTORABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

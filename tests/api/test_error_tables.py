@@ -11,6 +11,7 @@ from checkout_hub.api.errors import (
     missing_rows,
 )
 from checkout_hub.services import errors as domain
+from cocart import errors as cocart_errors
 from hwp_bridge import errors as hwp_errors
 from pancake import errors as pancake_errors
 from woo_store import errors as woo_errors
@@ -18,6 +19,7 @@ from woo_store import errors as woo_errors
 VENDOR_TABLES = {
     "woo_store": woo_errors.TABLE,
     "hwp_bridge": hwp_errors.TABLE,
+    "cocart": cocart_errors.TABLE,
     "pancake": pancake_errors.TABLE,
 }
 

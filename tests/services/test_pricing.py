@@ -273,9 +273,27 @@ def test_query_count_does_not_grow_with_lines(us_shipping):
 
     from checkout_hub.models import Cart
 
+    pricing.calculate(Cart.objects.with_lines().get(pk=small.pk))  # a warm process
     counts = []
     for cart in (small, big):
         with CaptureQueriesContext(connection) as ctx:
             pricing.calculate(Cart.objects.with_lines().get(pk=cart.pk))
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_tax_rates_and_zones_are_read_once_per_process_until_they_change(us_shipping):
+    """Reference data comes from the process's copy; an edit is seen on the next read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rate = TaxRateFactory(country="US", rate="10.0000")
+    cart = make_cart((ProductFactory(regular_price=1000), 1), address=NY)
+    assert totals_for(cart).items_tax == 100
+    with CaptureQueriesContext(connection) as ctx:
+        totals_for(cart)
+    tables = ("checkout_hub_taxrate", "checkout_hub_shipping")
+    assert not [q for q in ctx.captured_queries if any(t in q["sql"] for t in tables)]
+    rate.rate = "20.0000"
+    rate.save()
+    assert totals_for(cart).items_tax == 200

@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from checkout_hub.api.representation import represent
 from checkout_hub.models import Cart, Product
 from checkout_hub.services import cart as cart_service
 from checkout_hub.services import payments, pricing
@@ -289,9 +290,9 @@ def shipping_packages(cart: Cart, totals: pricing.CartTotals, context: dict) -> 
                 {"key": line.key, "name": line.product.display_name, "quantity": line.quantity}
                 for line in shipped
             ],
-            "shipping_rates": ShippingRateSerializer(
-                totals.shipping_rates, many=True, context=rate_context
-            ).data,
+            "shipping_rates": represent(
+                ShippingRateSerializer, totals.shipping_rates, rate_context, many=True
+            ),
         }
     ]
 
@@ -376,7 +377,7 @@ def cart_state(cart: Cart, context: dict, totals: pricing.CartTotals | None = No
 
 
 def cart_payload(cart: Cart, context: dict, totals: pricing.CartTotals | None = None) -> dict:
-    return CartSerializer(cart_state(cart, context, totals), context=context).data
+    return represent(CartSerializer, cart_state(cart, context, totals), context)
 
 
 def item_payload(cart: Cart, key: str, context: dict) -> dict:
@@ -384,12 +385,12 @@ def item_payload(cart: Cart, key: str, context: dict) -> dict:
     totals = pricing.calculate(cart)
     for line in totals.lines:
         if line.key == key:
-            return CartItemSerializer(line, context=context).data
+            return represent(CartItemSerializer, line, context)
     raise CartItemNotFound(key=key)
 
 
 def coupon_payload(totals: pricing.CartTotals, code: str, context: dict) -> dict | None:
     for coupon in totals.coupons:
         if coupon.code == code:
-            return CartCouponSerializer(coupon, context=context).data
+            return represent(CartCouponSerializer, coupon, context)
     return None

@@ -19,6 +19,7 @@ from checkout_hub.api.money import (  # noqa: F401 - the Store API's money piece
     raw_amount,
 )
 from checkout_hub.models import ADDRESS_FIELDS, Product
+from checkout_hub.services import reference
 from checkout_hub.services.addresses import SHIPPING_FIELDS
 
 
@@ -69,11 +70,11 @@ def permalink(product: Product) -> str:
 
 
 def images(product: Product) -> list[dict]:
-    """ImageAttachmentSchema for a product's images (a variation falls back to its parent's);
-    reads the prefetched `images` of the product and its parent."""
-    own = list(product.images.all())
+    """ImageAttachmentSchema for a product's images (a variation falls back to its parent's),
+    from the process's copy of the store's images (no query)."""
+    own = reference.images(product.pk)
     if not own and product.parent_id:
-        own = list(product.parent.images.all())
+        own = reference.images(product.parent_id)
     return [
         {
             "id": image.pk,

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils.html import escape
 from rest_framework import serializers
 
+from checkout_hub.api.representation import represent
 from checkout_hub.models import Order, OrderItem
 
 from .cart import (
@@ -181,7 +182,7 @@ class OrderItemSerializer(serializers.Serializer):
             return dict(
                 DELETED_PRODUCT_PRICES, raw_prices=dict(DELETED_PRODUCT_PRICES["raw_prices"])
             )
-        return ItemPricesSerializer(item.product, context=self.context).data
+        return represent(ItemPricesSerializer, item.product, self.context)
 
     def get_catalog_visibility(self, item) -> str:
         return "visible" if item.product else "hidden"
@@ -219,7 +220,7 @@ class OrderFeeSerializer(serializers.Serializer):
 
     def get_totals(self, fee) -> FeeTotalsSerializer:
         amounts = {"total": fee.get("total") or 0, "total_tax": fee.get("total_tax") or 0}
-        return FeeTotalsSerializer(amounts, context=self.context).data
+        return represent(FeeTotalsSerializer, amounts, self.context)
 
 
 # --- totals ---
@@ -337,15 +338,15 @@ class OrderSerializer(serializers.Serializer):
 
     def get_items(self, order) -> OrderItemSerializer(many=True):
         context = {**self.context, "order_key": order.order_key}
-        return OrderItemSerializer(order.items.all(), many=True, context=context).data
+        return represent(OrderItemSerializer, order.items.all(), context, many=True)
 
     def get_coupons(self, order) -> OrderCouponSerializer(many=True):
         lines = [c for c in order.coupon_lines or [] if isinstance(c, dict)]
-        return OrderCouponSerializer(lines, many=True, context=self.context).data
+        return represent(OrderCouponSerializer, lines, self.context, many=True)
 
     def get_fees(self, order) -> OrderFeeSerializer(many=True):
         lines = [f for f in order.fee_lines or [] if isinstance(f, dict)]
-        return OrderFeeSerializer(lines, many=True, context=self.context).data
+        return represent(OrderFeeSerializer, lines, self.context, many=True)
 
     def get_shipping_address(self, order) -> ShippingAddressSerializer:
         return address_out(order.shipping_address, "shipping")

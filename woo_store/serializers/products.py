@@ -4,14 +4,16 @@
 `ProductSchema::get_item_response` order. Money is a string of minor units followed by the
 currency fields; a variable product shows its lowest variation price and fills `price_range`.
 
-Everything is computed from the product and its prefetched relations (`images`, `categories`,
-`variations`, `parent` and `parent__images`, see `PRODUCT_PREFETCH`), so serialising a list
-costs the same number of queries whatever its length. Cart cross-sells can reuse the
-serializer as is; the routes add WordPress's `_links` on top (`StoreProductSerializer`).
+Everything is computed from the product and its prefetched relations (`categories`,
+`variations` and `parent`, see `PRODUCT_PREFETCH`; images come from `services.reference`),
+so serialising a list costs the same number of queries whatever its length. Cart cross-sells
+can reuse the serializer as is; the routes add WordPress's `_links` on top
+(`StoreProductSerializer`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -27,7 +29,7 @@ from checkout_hub.services import catalog, money
 from .common import ImageSerializer, MoneyObject, images, low_stock_remaining, permalink
 
 # What a product list needs loaded up front (with select_related("parent")).
-PRODUCT_PREFETCH = ("images", "categories", "variations", "parent__images")
+PRODUCT_PREFETCH = ("categories", "variations")  # images: services.reference, no query
 
 VARIABLE = Product.Type.VARIABLE
 VARIATION = Product.Type.VARIATION
@@ -61,6 +63,7 @@ _TAG = re.compile(r"(<[^>]*>)")
 _BLOCK = re.compile(r"^\s*<(p|div|ul|ol|h[1-6]|table|blockquote|pre|figure)\b", re.I)
 
 
+@functools.lru_cache(maxsize=4096)  # a catalogue's texts repeat on every listing
 def texturize(text: str) -> str:
     """wptexturize + convert_chars on the text outside HTML tags."""
     parts = _TAG.split(text or "")

@@ -8,6 +8,7 @@ from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
+from checkout_hub.api.representation import represent
 from checkout_hub.models import Vendor
 from checkout_hub.services import cart as cart_service
 from checkout_hub.services import checkout, pricing
@@ -199,7 +200,7 @@ class SelectShippingRateView(CartRoute):
 # --- /cart/items ---
 class ItemsRoute(CartRoute):
     def item_data(self, line) -> dict:
-        data = dict(CartItemSerializer(line, context=self.get_serializer_context()).data)
+        data = dict(represent(CartItemSerializer, line, self.get_serializer_context()))
         base = self.request.build_absolute_uri(self.request.path.rstrip("/"))
         if base.endswith(line.key):
             base = base[: -len(line.key) - 1]
@@ -284,7 +285,7 @@ class CouponsView(CartRoute):
     def get(self, request):
         totals = self.cart_totals()
         context = self.get_serializer_context()
-        return Response(CartCouponSerializer(totals.coupons, many=True, context=context).data)
+        return Response(represent(CartCouponSerializer, totals.coupons, context, many=True))
 
     @extend_schema(request=CouponRequest, responses={201: CartCouponSerializer})
     def post(self, request):
@@ -308,7 +309,7 @@ class CouponsView(CartRoute):
     def coupon_data(self, code: str) -> dict:
         for coupon in self.cart_totals().coupons:
             if coupon.code == code:
-                return CartCouponSerializer(coupon, context=self.get_serializer_context()).data
+                return represent(CartCouponSerializer, coupon, self.get_serializer_context())
         raise CouponNotApplied(code=code)
 
 

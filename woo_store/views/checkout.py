@@ -14,6 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from checkout_hub.api import RateLimit
+from checkout_hub.api.representation import represent
 from checkout_hub.models import Vendor
 from checkout_hub.services import cart as cart_service
 from checkout_hub.services import checkout, orders, payments, pricing
@@ -75,7 +76,7 @@ class CheckoutRoute(WooSessionView):
     error_stage = errors.CHECKOUT
 
     def render(self, state: wire.CheckoutState, status: int = 200) -> Response:
-        data = wire.CheckoutSerializer(state, context=self.get_serializer_context()).data
+        data = represent(wire.CheckoutSerializer, state, self.get_serializer_context())
         return Response(data, status=status)
 
     def paid_reply(self, result: checkout.CheckoutResult) -> Response:

@@ -17,6 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
+from checkout_hub.api.representation import represent
 from checkout_hub.models import OrderItem
 from checkout_hub.services import orders
 
@@ -62,4 +63,4 @@ class OrderView(WooView):
         # Lines are loaded only once the caller may see them.
         prefetch_related_objects([order], items_prefetch())
         context = {**self.get_serializer_context(), "currency": order.currency}
-        return Response(OrderSerializer(order, context=context).data)
+        return Response(represent(OrderSerializer, order, context))

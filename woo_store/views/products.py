@@ -23,6 +23,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from checkout_hub import clock
+from checkout_hub.api.representation import represent
 from checkout_hub.models import Product
 from checkout_hub.services import catalog
 from checkout_hub.wordpress.pagination import pagination_headers
@@ -190,12 +191,17 @@ class ProductView(WooView):
 
     def route_url(self, name: str, **kwargs) -> str:
         """An absolute URL under the prefix this request came in on (v1 or the alias)."""
-        match = self.request.resolver_match
-        namespace = match.namespace if match and match.namespace else "woo_store"
-        return self.request.build_absolute_uri(reverse(f"{namespace}:{name}", kwargs=kwargs))
+        built = self.__dict__.setdefault("_route_urls", {})  # a listing asks the same ones
+        wanted = (name, *sorted(kwargs.items()))
+        if wanted not in built:
+            match = self.request.resolver_match
+            namespace = match.namespace if match and match.namespace else "woo_store"
+            url = reverse(f"{namespace}:{name}", kwargs=kwargs)
+            built[wanted] = self.request.build_absolute_uri(url)
+        return built[wanted]
 
     def product_payload(self, product: Product) -> dict:
-        return StoreProductSerializer(product, context=self.get_serializer_context()).data
+        return represent(StoreProductSerializer, product, self.get_serializer_context())
 
 
 class ProductsView(ProductView):
@@ -219,7 +225,7 @@ class ProductsView(ProductView):
             list(with_product_data(queryset)[start : start + per_page]) if start < total else []
         )
         context = self.get_serializer_context()
-        data = StoreProductSerializer(products, many=True, context=context).data
+        data = represent(StoreProductSerializer, products, context, many=True)
         headers = pagination_headers(
             request, total, q["page"], per_page, url=self.route_url("products")
         )

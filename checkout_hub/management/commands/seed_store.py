@@ -25,6 +25,7 @@ from checkout_hub.models import (
     ShippingZone,
     TaxRate,
 )
+from checkout_hub.services import reference
 
 # A fixed creation date keeps API output (date_created...) the same on every run.
 SEEDED_AT = dt.datetime(2025, 1, 1, 9, 0, tzinfo=dt.UTC)
@@ -411,7 +412,17 @@ PRODUCT_DEFAULTS = {
 class Command(BaseCommand):
     help = "Create (or restore) the demo catalogue, coupons, shipping, taxes and admin user."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Seed only a store with no products yet (bin/serve: a team's edits survive).",
+        )
+
     def handle(self, *args, **options):
+        if options["if_empty"] and Product.objects.exists():
+            self.stdout.write("The store already has products: not seeded (--if-empty).")
+            return
         with transaction.atomic():
             self.seed_categories()
             self.seed_products()
@@ -420,7 +431,8 @@ class Command(BaseCommand):
             self.seed_taxes()
             admin_created = self.seed_admin()
             self.reset_sequences()
-            seeding.run(self.stdout)  # each vendor app's demo data (Pancake's merchant...)
+            reference.invalidate()  # rows written in bulk send no signal
+            seeding.run_all()  # what the vendor apps add (checkout_hub.seeding)
 
         self.print_summary(admin_created)
 
