@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "pancake",
     "hwp_bridge",
     "stripe_fake",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -362,6 +364,41 @@ FLUENTCART_RATE_LIMIT_SECONDS = int(os.environ.get("FLUENTCART_RATE_LIMIT_SECOND
 FLUENTCART_STORE_COUNTRY = os.environ.get("FLUENTCART_STORE_COUNTRY", "US")
 # Account creation at checkout: "user_choice" (allow_create_account=yes creates one), "no".
 FLUENTCART_ACCOUNT_CREATION = os.environ.get("FLUENTCART_ACCOUNT_CREATION", "user_choice")
+
+# --- Outbound webhooks (checkout_hub.services.webhooks) ---
+# Deliveries run on Django's Tasks framework (the django-tasks backport): the database backend
+# is the durable default, drained by `manage.py db_worker` (bin/run starts one); HUB_TASKS_BACKEND
+# =immediate sends inside the request (tests, debugging).
+_tasks_backends = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "dummy": "django_tasks.backends.dummy.DummyBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _tasks_backends.get(
+            os.environ.get("HUB_TASKS_BACKEND", "database"),
+            os.environ.get("HUB_TASKS_BACKEND", "database"),
+        ),
+        "QUEUES": ["default", "webhooks"],
+    }
+}
+# Seconds to wait before retry 1, 2, 3... (a delivery makes len + 1 attempts in all).
+HUB_WEBHOOK_BACKOFF_SECONDS = [
+    int(n) for n in env_list("HUB_WEBHOOK_BACKOFF_SECONDS", ["60", "300", "1800"])
+]
+HUB_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("HUB_WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Finished deliveries (and their attempts) are deleted this many days after their last change.
+HUB_WEBHOOK_RETENTION_DAYS = int(os.environ.get("HUB_WEBHOOK_RETENTION_DAYS", "30"))
+
+# --- Waffo Pancake (pancake) ---
+# Signed requests may be at most this far ahead of / behind the hub's clock (seconds).
+PANCAKE_SIGNATURE_FUTURE_SECONDS = int(os.environ.get("PANCAKE_SIGNATURE_FUTURE_SECONDS", "60"))
+PANCAKE_SIGNATURE_PAST_SECONDS = int(os.environ.get("PANCAKE_SIGNATURE_PAST_SECONDS", "300"))
+# Where seed_store writes the demo merchant's private key (PEM).
+PANCAKE_DEMO_KEY_PATH = os.environ.get(
+    "PANCAKE_DEMO_KEY_PATH", str(BASE_DIR / ".pancake" / "demo_private_key.pem")
+)
 
 HUB_ADMIN_USERNAME = os.environ.get("HUB_ADMIN_USERNAME", "admin")
 HUB_ADMIN_PASSWORD = os.environ.get("HUB_ADMIN_PASSWORD", "admin")

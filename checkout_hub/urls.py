@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("cocart.urls")),
     path("", include("fluentcart.urls")),
     path("", include("fluentcart.page_urls")),
+    path("", include("pancake.urls")),
     path("stripe/", include("stripe_fake.urls")),
 ]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.shortcuts import render
 
+from checkout_hub import landing as landing_sections
 from checkout_hub.models import Product
 from checkout_hub.services import scenarios
 
@@ -47,5 +48,6 @@ def landing(request):
             "scenarios": scenarios.VOCABULARY.values(),
             "products": products,
             "admin_username": settings.HUB_ADMIN_USERNAME,
+            "vendor_sections": landing_sections.sections(),
         },
     )

@@ -54,6 +54,7 @@ from tests.factories import (
     UserFactory,
     VariationFactory,
 )
+from tests.pancake.admin_builders import builders as pancake_admin_builders
 
 _seq = itertools.count(1)
 
@@ -234,6 +235,8 @@ BUILDERS = {
     Group: lambda: Group.objects.create(name=f"Group {next(_seq)}"),
     ApiKey: build_cocart_api_key,
 }
+
+BUILDERS.update(pancake_admin_builders())  # Waffo Pancake, outbound webhooks, the task queue
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 

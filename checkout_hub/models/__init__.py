@@ -8,6 +8,7 @@ from .orders import Order, OrderItem, OrderMeta, Payment
 from .sessions import CheckoutSession
 from .store import Coupon, ShippingMethod, ShippingZone, TaxRate
 from .vendors import Vendor
+from .webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ADDRESS_FIELDS",
@@ -31,5 +32,8 @@ __all__ = [
     "ShippingZone",
     "TaxRate",
     "Vendor",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "normalise_email",
 ]

@@ -14,6 +14,7 @@ from checkout_hub.services import errors as domain
 from cocart import errors as cocart_errors
 from fluentcart import errors as fluentcart_errors
 from hwp_bridge import errors as hwp_errors
+from pancake import errors as pancake_errors
 from woo_store import errors as woo_errors
 
 VENDOR_TABLES = {
@@ -21,6 +22,7 @@ VENDOR_TABLES = {
     "hwp_bridge": hwp_errors.TABLE,
     "cocart": cocart_errors.TABLE,
     "fluentcart": fluentcart_errors.TABLE,
+    "pancake": pancake_errors.TABLE,
 }
 
 
