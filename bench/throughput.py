@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import json
 import os
 import pstats
@@ -67,6 +68,7 @@ class Case:
     pool_header: str = "Cart-Token"
     rotate: bool = False
     floor: bool = False
+    signed: bool = False  # Pancake's API-Key signature, made fresh before each load
 
 
 # Kinds of prepared carts: the vendor they belong to, whether they hold a billing address (for a
@@ -132,6 +134,19 @@ def cases(fixtures: dict) -> list[Case]:
             pool="cocart_add",
             pool_header="CoCart-API-Cart-Key",
             rotate=True,
+        ),
+        Case(
+            "Pancake POST create-session (API key)",
+            "POST",
+            "/v1/actions/checkout/create-session",
+            {"X-Environment": "test"},
+            {"productId": fixtures["pancake_product"], "currency": "USD"},
+            signed=True,
+        ),
+        Case(
+            "Pancake GET hosted checkout page",
+            "GET",
+            f"/store/{fixtures['pancake_store']}/checkout/{fixtures['pancake_session']}",
         ),
         Case(
             "FluentCart GET checkout summary view, 3 lines",
@@ -222,6 +237,26 @@ def prepare(out: Path, pool_size: int, labels: list[str]) -> None:
             )
             fixtures[f"{kind}_{label}"] = [credential(vendor, c.key) for c in carts]
 
+    try:
+        from pancake import demo
+
+        fixtures["pancake_product"] = demo.PRODUCT_IDS[0]
+        fixtures["pancake_store"] = demo.STORE_SLUG
+        body = json.dumps({"productId": demo.PRODUCT_IDS[0], "currency": "USD"})
+        reply = Client().post(
+            "/v1/actions/checkout/create-session",
+            body.replace("}", ', "expiresInSeconds": 86400}'),
+            content_type="application/json",
+            headers={
+                "X-Environment": "test",
+                **pancake_headers(body.replace("}", ', "expiresInSeconds": 86400}')),
+            },
+        )
+        fixtures["pancake_session"] = reply.json()["data"]["sessionId"]
+    except Exception as exc:  # an older checkout without Pancake: its rows are skipped
+        print(f"  no Pancake fixtures: {exc!r}")
+        fixtures |= {"pancake_product": "", "pancake_store": "-", "pancake_session": "-"}
+
     client = Client()
     reply = client.get(f"{HWP}/nonce")
     fixtures["hwp_nonce"] = reply.json()["data"]["nonce"]
@@ -234,6 +269,8 @@ def prepare(out: Path, pool_size: int, labels: list[str]) -> None:
         if case.floor:
             continue
         headers = dict(case.headers)
+        if case.signed:
+            headers |= pancake_headers(json.dumps(case.body))
         send = getattr(Client(), case.method.lower())  # one client: its handler loads once
         for _ in range(2):  # the second call is the warm one
             if case.pool:
@@ -254,6 +291,35 @@ def prepare(out: Path, pool_size: int, labels: list[str]) -> None:
         calls[case.name] = pstats.Stats(profile).total_calls
     fixtures["queries"], fixtures["calls"] = queries, calls
     out.write_text(json.dumps(fixtures))
+
+
+def pancake_headers(body: str) -> dict:
+    """X-Merchant-Id, X-Timestamp and X-Signature for a create-session body, as Waffo's SDK
+    signs them with the demo merchant's key (valid for a few minutes: made before each load)."""
+    from checkout_hub import clock
+    from pancake import demo, keys
+
+    stamp = str(clock.timestamp())
+    path = "/v1/actions/checkout/create-session"
+    return {
+        "X-Merchant-Id": demo.MERCHANT_ID,
+        "X-Timestamp": stamp,
+        "X-Signature": keys.sign_request(demo.demo_private_key(), path, stamp, body.encode()),
+    }
+
+
+def signed_now(case: Case, env: dict) -> dict:
+    """Fresh signed headers, from a child process with the target's settings."""
+    code = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import django; django.setup(); "
+        "from bench.throughput import pancake_headers; "
+        "print(json.dumps(pancake_headers(sys.argv[2])))"
+    )
+    out = subprocess.run(
+        [PY, "-c", code, str(ROOT), json.dumps(case.body)],
+        env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(out.strip().splitlines()[-1])
 
 
 # --- serving and loading ---
@@ -380,7 +446,9 @@ def run_wrk(url, script, seconds, connections, cpu, env) -> dict:
     }
 
 
-def load(case, base, fixtures, args, workdir, cpu, label) -> dict:
+def load(case, base, fixtures, args, workdir, cpu, label, hub_env=None) -> dict:
+    if case.signed:
+        case = dataclasses.replace(case, headers={**case.headers, **signed_now(case, hub_env)})
     script = lua_script(case, workdir)
     env = dict(os.environ)
     if case.pool:
@@ -493,7 +561,7 @@ def main() -> None:
                 for case in all_cases[1:]:
                     print(f"  {label:3s} {case.name}", flush=True)
                     results.setdefault(case.name, {})[label] = load(
-                        case, base, fixtures, args, workdir, load_cpu, label
+                        case, base, fixtures, args, workdir, load_cpu, label, env
                     )
         team_fixtures = None
         if args.team:
@@ -523,7 +591,9 @@ def run_team(args, workdir, log, pool_size, all_cases, results) -> dict:
             if case.name not in {c.name for c in all_cases}:
                 continue
             print(f"  team {case.name}", flush=True)
-            results[case.name]["team"] = load(case, base, fixtures, args, workdir, None, "team")
+            results[case.name]["team"] = load(
+                case, base, fixtures, args, workdir, None, "team", env
+            )
     return fixtures
 
 
