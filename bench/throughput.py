@@ -18,8 +18,11 @@ Needs `wrk` (Debian: apt-get install wrk) and, for --team, PostgreSQL and Redis 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import dataclasses
 import json
 import os
+import pstats
 import re
 import shutil
 import socket
@@ -28,6 +31,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 WOO = "/wp-json/wc/store/v1"
 HWP = "/wp-json/headlesswp/v1"
+COCART = "/wp-json/cocart/v2"
+FLUENT = "/wp-json/fluent-cart/v2"
 ADDRESS = {
     "first_name": "Ada",
     "last_name": "Lovelace",
@@ -49,8 +55,9 @@ ADDRESS = {
 
 @dataclass
 class Case:
-    """One route under load. `pool` names a list of prepared tokens: each request takes the
-    next one (a checkout empties its cart); `rotate` cycles them instead of using each once."""
+    """One route under load. `pool` names a kind of prepared cart (POOLS): each request takes
+    the next one's credential, sent in `pool_header` (a checkout empties its cart); `rotate`
+    cycles them instead of using each once."""
 
     name: str
     method: str
@@ -58,12 +65,36 @@ class Case:
     headers: dict = field(default_factory=dict)
     body: dict | None = None
     pool: str | None = None
+    pool_header: str = "Cart-Token"
     rotate: bool = False
     floor: bool = False
+    signed: bool = False  # Pancake's API-Key signature, made fresh before each load
+
+
+# Kinds of prepared carts: the vendor they belong to, whether they hold a billing address (for a
+# checkout), and how many (None: enough for the run, one per request).
+POOLS = {
+    "checkout": ("woo_store", True, None),
+    "add": ("woo_store", False, 40),
+    "cocart_add": ("cocart", False, 40),
+    "fluent_order": ("fluentcart", False, None),
+}
 
 
 def cases(fixtures: dict) -> list[Case]:
     token = lambda name: {"Cart-Token": fixtures[name]}  # noqa: E731
+    cocart_key = {"CoCart-API-Cart-Key": fixtures["cocart3"]}
+    fluent_order = {
+        "billing_email": "ada@example.com",
+        "billing_full_name": "Ada Lovelace",
+        "billing_country": "US",
+        "billing_address_1": "1 Main St",
+        "billing_city": "Boston",
+        "billing_state": "MA",
+        "billing_postcode": "02108",
+        "fc_selected_shipping_method": "1",
+        "payment_method": "cod",
+    }
     checkout = {"billing_address": ADDRESS, "payment_method": "cheque"}
     hwp = {"items": [{"productId": 1, "quantity": 1}], "strategy": "redirect_to_woo"}
     return [
@@ -94,12 +125,50 @@ def cases(fixtures: dict) -> list[Case]:
             {"X-WP-Nonce": fixtures["hwp_nonce"], "Cookie": fixtures["hwp_cookie"]},
             hwp,
         ),
+        Case("CoCart GET /cart, 3 lines", "GET", f"{COCART}/cart", cocart_key),
+        Case(
+            "CoCart POST /cart/add-item",
+            "POST",
+            f"{COCART}/cart/add-item",
+            body={"id": "1", "quantity": 1},
+            pool="cocart_add",
+            pool_header="CoCart-API-Cart-Key",
+            rotate=True,
+        ),
+        Case(
+            "Pancake POST create-session (API key)",
+            "POST",
+            "/v1/actions/checkout/create-session",
+            {"X-Environment": "test"},
+            {"productId": fixtures["pancake_product"], "currency": "USD"},
+            signed=True,
+        ),
+        Case(
+            "Pancake GET hosted checkout page",
+            "GET",
+            f"/store/{fixtures['pancake_store']}/checkout/{fixtures['pancake_session']}",
+        ),
+        Case(
+            "FluentCart GET checkout summary view, 3 lines",
+            "GET",
+            f"{FLUENT}/checkout/get-checkout-summary-view?shipping_method_id=1",
+            {"Cookie": fixtures["fluent3"]},
+        ),
+        Case(
+            "FluentCart POST place-order (COD)",
+            "POST",
+            f"{FLUENT}/checkout/place-order",
+            body=fluent_order,
+            pool="fluent_order",
+            pool_header="Cookie",
+        ),
     ]
 
 
 # --- preparing a database (runs in a child process with the target's settings) ---
-def prepare(out: Path, pool_size: int, pools: list[str]) -> None:
+def prepare(out: Path, pool_size: int, labels: list[str]) -> None:
     """Migrate, seed, build the carts and tokens, count each case's queries; write JSON."""
+    sys.path.insert(0, str(ROOT))  # this checkout's code, whatever the venv's install points at
     import django
 
     django.setup()
@@ -125,54 +194,132 @@ def prepare(out: Path, pool_size: int, pools: list[str]) -> None:
     while len(simple) < 20:
         simple.append(Product.objects.create(name=f"Bench {len(simple)}", regular_price=1500))
 
-    def cart_with(products) -> str:
-        cart = cart_service.create_cart(vendor="woo_store", key=new_cart_key())
+    def new_key(vendor: str) -> str:
+        return uuid.uuid4().hex if vendor == "fluentcart" else new_cart_key()  # fct_cart_hash
+
+    def credential(vendor: str, key: str) -> str:
+        # The Store API: a Cart-Token; CoCart: the cart key; FluentCart: its cookie.
+        return {"woo_store": encode_token, "fluentcart": "fct_cart_hash={}".format}.get(
+            vendor, str
+        )(key)
+
+    def cart_with(products, vendor="woo_store") -> str:
+        meta = {"cart_group": "global"} if vendor == "fluentcart" else {}
+        cart = cart_service.create_cart(vendor=vendor, key=new_key(vendor), meta=meta)
         for product in products:
             cart_service.add_item(cart, product.pk)
         cart_service.update_customer(cart, billing=ADDRESS)
-        return encode_token(cart.key)
+        return credential(vendor, cart.key)
 
-    fixtures = {"cart3": cart_with(simple[:3]), "cart20": cart_with(simple[:20])}
+    fixtures = {
+        "cart3": cart_with(simple[:3]),
+        "cart20": cart_with(simple[:20]),
+        "cocart3": cart_with(simple[:3], "cocart"),
+        "fluent3": cart_with(simple[:3], "fluentcart"),
+    }
     billing, _ = addresses.validate(ADDRESS, None)
-    for name in pools:
-        size = 40 if name.startswith("add") else pool_size
-        carts = [
-            Cart(key=new_cart_key(), vendor="woo_store", billing_address=billing)
-            for _ in range(size)
-        ]
-        Cart.objects.bulk_create(carts, batch_size=500)
-        carts = list(Cart.objects.filter(key__in=[c.key for c in carts]))
-        CartItem.objects.bulk_create(
-            [CartItem(cart=c, key=line_key(1, 0, {}, []), product_id=1) for c in carts],
-            batch_size=500,
+    for label in labels:
+        for kind, (vendor, with_address, size) in POOLS.items():
+            carts = [
+                Cart(
+                    key=new_key(vendor),
+                    vendor=vendor,
+                    billing_address=billing if with_address else {},
+                    meta={"cart_group": "global"} if vendor == "fluentcart" else {},
+                )
+                for _ in range(size or pool_size)
+            ]
+            Cart.objects.bulk_create(carts, batch_size=500)
+            carts = list(Cart.objects.filter(key__in=[c.key for c in carts]))
+            CartItem.objects.bulk_create(
+                [CartItem(cart=c, key=line_key(1, 0, {}, []), product_id=1) for c in carts],
+                batch_size=500,
+            )
+            fixtures[f"{kind}_{label}"] = [credential(vendor, c.key) for c in carts]
+
+    try:
+        from pancake import demo
+
+        fixtures["pancake_product"] = demo.PRODUCT_IDS[0]
+        fixtures["pancake_store"] = demo.STORE_SLUG
+        body = json.dumps({"productId": demo.PRODUCT_IDS[0], "currency": "USD"})
+        reply = Client().post(
+            "/v1/actions/checkout/create-session",
+            body.replace("}", ', "expiresInSeconds": 86400}'),
+            content_type="application/json",
+            headers={
+                "X-Environment": "test",
+                **pancake_headers(body.replace("}", ', "expiresInSeconds": 86400}')),
+            },
         )
-        fixtures[name] = [encode_token(c.key) for c in carts]
+        fixtures["pancake_session"] = reply.json()["data"]["sessionId"]
+    except Exception as exc:  # an older checkout without Pancake: its rows are skipped
+        print(f"  no Pancake fixtures: {exc!r}")
+        fixtures |= {"pancake_product": "", "pancake_store": "-", "pancake_session": "-"}
 
     client = Client()
     reply = client.get(f"{HWP}/nonce")
     fixtures["hwp_nonce"] = reply.json()["data"]["nonce"]
     fixtures["hwp_cookie"] = "; ".join(f"{k}={v.value}" for k, v in client.cookies.items())
 
-    # Queries per request on a warm process, the journal's own write left out.
-    queries = {}
+    # Queries per request on a warm process, the journal's own write left out, and Python
+    # function calls per request: a figure the machine's load cannot move.
+    queries, calls = {}, {}
     for case in cases(fixtures):
         if case.floor:
             continue
         headers = dict(case.headers)
+        if case.signed:
+            headers |= pancake_headers(json.dumps(case.body))
+        send = getattr(Client(), case.method.lower())  # one client: its handler loads once
         for _ in range(2):  # the second call is the warm one
             if case.pool:
-                cart = cart_with(simple[:1])
-                headers["Cart-Token"] = cart
+                headers[case.pool_header] = cart_with(simple[:1], POOLS[case.pool][0])
+            kwargs = {"headers": headers}
+            if case.body is not None:
+                kwargs |= {"data": json.dumps(case.body), "content_type": "application/json"}
+            profile = cProfile.Profile()
             with CaptureQueriesContext(connection) as captured:
-                kwargs = {"headers": headers}
-                if case.body is not None:
-                    kwargs |= {"data": json.dumps(case.body), "content_type": "application/json"}
-                reply = getattr(Client(), case.method.lower())(case.path, **kwargs)
-        assert reply.status_code < 300, (case.name, reply.status_code, reply.content[:300])
+                profile.enable()
+                reply = send(case.path, **kwargs)
+                profile.disable()
+        if reply.status_code >= 300:  # e.g. an older checkout without this vendor
+            print(f"  skipped {case.name}: {reply.status_code} {reply.content[:200]!r}")
+            continue
         sql = [q["sql"] for q in captured.captured_queries]
         queries[case.name] = sum("requestlog" not in s.lower() for s in sql)
-    fixtures["queries"] = queries
+        calls[case.name] = pstats.Stats(profile).total_calls
+    fixtures["queries"], fixtures["calls"] = queries, calls
     out.write_text(json.dumps(fixtures))
+
+
+def pancake_headers(body: str) -> dict:
+    """X-Merchant-Id, X-Timestamp and X-Signature for a create-session body, as Waffo's SDK
+    signs them with the demo merchant's key (valid for a few minutes: made before each load)."""
+    from checkout_hub import clock
+    from pancake import demo, keys
+
+    stamp = str(clock.timestamp())
+    path = "/v1/actions/checkout/create-session"
+    return {
+        "X-Merchant-Id": demo.MERCHANT_ID,
+        "X-Timestamp": stamp,
+        "X-Signature": keys.sign_request(demo.demo_private_key(), path, stamp, body.encode()),
+    }
+
+
+def signed_now(case: Case, env: dict) -> dict:
+    """Fresh signed headers, from a child process with the target's settings."""
+    code = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import django; django.setup(); "
+        "from bench.throughput import pancake_headers; "
+        "print(json.dumps(pancake_headers(sys.argv[2])))"
+    )
+    out = subprocess.run(
+        [PY, "-c", code, str(ROOT), json.dumps(case.body)],
+        env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(out.strip().splitlines()[-1])
 
 
 # --- serving and loading ---
@@ -246,7 +393,7 @@ request = function()
   if #tokens > 0 then
     i = i + 1
     local n = rotate and ((i - 1) %% #tokens) + 1 or math.min(i, #tokens)
-    headers["Cart-Token"] = tokens[n]
+    headers[%(pool_header)s] = tokens[n]
   end
   return wrk.format(method, path, headers, body)
 end
@@ -266,6 +413,7 @@ def lua_script(case: Case, directory: Path) -> Path:
         "body": lua_string(json.dumps(case.body)) if case.body is not None else "nil",
         "headers": table + "}",
         "rotate": "true" if case.rotate else "false",
+        "pool_header": lua_string(case.pool_header),
     }
     path = directory / f"{re.sub(r'[^a-z0-9]+', '_', case.name.lower())}.lua"
     path.write_text(script)
@@ -298,7 +446,9 @@ def run_wrk(url, script, seconds, connections, cpu, env) -> dict:
     }
 
 
-def load(case, base, fixtures, args, workdir, cpu, label) -> dict:
+def load(case, base, fixtures, args, workdir, cpu, label, hub_env=None) -> dict:
+    if case.signed:
+        case = dataclasses.replace(case, headers={**case.headers, **signed_now(case, hub_env)})
     script = lua_script(case, workdir)
     env = dict(os.environ)
     if case.pool:
@@ -323,13 +473,14 @@ def hub_env(database_url: str, cache_url: str, *, journal: bool, public_url: str
         "HUB_PUBLIC_URL": public_url,
         "ALLOWED_HOSTS": "*",
         "HUB_JOURNAL_ENABLED": "1" if journal else "0",
+        "FLUENTCART_RATE_LIMIT": "0",  # place-order is limited to 5 a minute per client
     }
 
 
-def run_prepare(env, out, pool_size, pools) -> dict:
+def run_prepare(env, out, pool_size, labels) -> dict:
     subprocess.run(
         [PY, __file__, "--prepare", str(out), "--pool-size", str(pool_size),
-         "--pools", ",".join(pools)],
+         "--labels", ",".join(labels)],
         env=env, cwd=ROOT, check=True,
     )  # fmt: skip
     return json.loads(out.read_text())
@@ -352,10 +503,10 @@ def main() -> None:
     parser.add_argument("--only", default="", help="run only routes whose name contains this")
     parser.add_argument("--prepare", help=argparse.SUPPRESS)
     parser.add_argument("--pool-size", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument("--pools", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--labels", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
-        prepare(Path(args.prepare), args.pool_size, args.pools.split(","))
+        prepare(Path(args.prepare), args.pool_size, args.labels.split(","))
         return
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
@@ -388,9 +539,13 @@ def main() -> None:
             env,
             workdir / "sqlite.json",
             pool_size,
-            ["checkout_on", "checkout_off", "add_on", "add_off"],
+            ["on", "off"],
         )
-        all_cases = [c for c in cases(fixtures) if args.only.lower() in c.name.lower() or c.floor]
+        all_cases = [
+            c
+            for c in cases(fixtures)
+            if c.floor or (args.only.lower() in c.name.lower() and c.name in fixtures["queries"])
+        ]
         floor = all_cases[0]
         with Server(
             pinned(gunicorn("floor:application", port, chdir=ROOT / "bench"), server_cpu),
@@ -406,7 +561,7 @@ def main() -> None:
                 for case in all_cases[1:]:
                     print(f"  {label:3s} {case.name}", flush=True)
                     results.setdefault(case.name, {})[label] = load(
-                        case, base, fixtures, args, workdir, load_cpu, label
+                        case, base, fixtures, args, workdir, load_cpu, label, env
                     )
         team_fixtures = None
         if args.team:
@@ -429,14 +584,16 @@ def run_team(args, workdir, log, pool_size, all_cases, results) -> dict:
     base = f"http://127.0.0.1:{port}"
     env = hub_env(db, cache, journal=True, public_url=base)
     print("preparing the PostgreSQL database...", flush=True)
-    fixtures = run_prepare(env, workdir / "team.json", pool_size, ["checkout_team", "add_team"])
+    fixtures = run_prepare(env, workdir / "team.json", pool_size, ["team"])
     env |= {"HUB_ADDR": f"127.0.0.1:{port}", "HUB_WORKERS": "2"}
     with Server([str(ROOT / "bin" / "serve")], env, base + "/__hub/health", log):
         for case in cases(fixtures)[1:]:
             if case.name not in {c.name for c in all_cases}:
                 continue
             print(f"  team {case.name}", flush=True)
-            results[case.name]["team"] = load(case, base, fixtures, args, workdir, None, "team")
+            results[case.name]["team"] = load(
+                case, base, fixtures, args, workdir, None, "team", env
+            )
     return fixtures
 
 
@@ -444,9 +601,10 @@ def report(all_cases, results, fixtures, team_fixtures, args) -> None:
     floor = results[all_cases[0].name]["on"]["rps"]
     team = any("team" in r for r in results.values())
     head = (
-        "| route | req/s | x floor | p50 ms | p99 ms | journal off req/s | journal cost | SQL/req |"
+        "| route | req/s | x floor | p50 ms | p99 ms | journal off req/s | journal cost "
+        "| SQL/req | calls/req |"
     )
-    rule = "|---|---:|---:|---:|---:|---:|---:|---:|"
+    rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     if team:
         head += " team req/s | team x floor | team p50 | team p99 |"
         rule += "---:|---:|---:|---:|"
@@ -461,12 +619,11 @@ def report(all_cases, results, fixtures, team_fixtures, args) -> None:
             continue
         cost = f"{(off['rps'] - on['rps']) / off['rps'] * 100:.0f}%" if off and off["rps"] else ""
         sql = "" if case.floor else str(fixtures["queries"].get(case.name, ""))
+        calls = "" if case.floor else f"{fixtures['calls'].get(case.name, 0):,}"
+        off_rps = f"{off['rps']:,.0f}" if off else ""
         row = (
             f"| {case.name} | {on['rps']:,.0f} | {on['rps'] / floor:.0%} | {on['p50']:.2f} | "
-            f"{on['p99']:.2f} | {off['rps']:,.0f} | {cost} | {sql} |"
-            if off
-            else f"| {case.name} | {on['rps']:,.0f} | {on['rps'] / floor:.0%} | {on['p50']:.2f} | "
-            f"{on['p99']:.2f} | | | {sql} |"
+            f"{on['p99']:.2f} | {off_rps} | {cost} | {sql} | {calls} |"
         )
         if team:
             t = r.get("team")
@@ -479,7 +636,12 @@ def report(all_cases, results, fixtures, team_fixtures, args) -> None:
         for label, res in r.items():
             if res["bad"]:
                 print(f"    ! {label}: {res['bad']} of {res['requests']} replies were not 2xx/3xx")
-    print("SQL/req: queries of one warm request, the journal's own INSERT left out.")
+    print(
+        "SQL/req: queries of one warm request, the journal's own INSERT left out. calls/req:\n"
+        "Python function calls of that request in-process (journal on), which load cannot move."
+    )
+    if team:
+        print("team: bin/serve, 2 gthread workers x 4 threads, PostgreSQL + Redis, not pinned.")
 
 
 if __name__ == "__main__":

@@ -1137,3 +1137,6 @@ class IdempotencyRecordAdmin(HubModelAdmin):
 
     response_headers_pretty = pretty_field("response_headers", "Response headers")
     response_body_pretty = pretty_field("response_body", "Response body")
+
+
+from checkout_hub import webhooks_admin  # noqa: E402, F401  (outbound webhooks)

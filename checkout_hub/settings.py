@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "pancake",
     "hwp_bridge",
     "stripe_fake",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -312,6 +314,94 @@ HWP_RATE_LIMIT = int(os.environ.get("HWP_RATE_LIMIT", "0"))
 HWP_RATE_LIMIT_SECONDS = int(os.environ.get("HWP_RATE_LIMIT_SECONDS", "60"))
 # Request bodies larger than this many bytes answer 413 REQUEST_TOO_LARGE.
 HWP_MAX_BODY_BYTES = int(os.environ.get("HWP_MAX_BODY_BYTES", str(64 * 1024)))
+
+# --- CoCart (cocart) ---
+# CoCart's rate limiting (cocart_api_rate_limit_options): off by default; `limit` requests per
+# `seconds` per user (else per IP), answered 400 rate_limit_exceeded; checkout has its own.
+COCART_RATE_LIMITING_ENABLED = env_bool("COCART_RATE_LIMITING_ENABLED", False)
+COCART_RATE_LIMITING_LIMIT = int(os.environ.get("COCART_RATE_LIMITING_LIMIT", "25"))
+COCART_RATE_LIMITING_SECONDS = int(os.environ.get("COCART_RATE_LIMITING_SECONDS", "10"))
+COCART_RATE_LIMITING_PROXY_SUPPORT = env_bool("COCART_RATE_LIMITING_PROXY_SUPPORT", False)
+# Sliding cart expiry (4.9's settings): expiring after a day, expiration 2 days (guests) or 7.
+COCART_CART_EXPIRING_SECONDS = int(os.environ.get("COCART_CART_EXPIRING_SECONDS", "86400"))
+COCART_CART_EXPIRATION_SECONDS = int(os.environ.get("COCART_CART_EXPIRATION_SECONDS", "172800"))
+COCART_CART_EXPIRATION_USER_SECONDS = int(
+    os.environ.get("COCART_CART_EXPIRATION_USER_SECONDS", "604800")
+)
+# The Preview checkout: "seed" (POST updates, PUT/PATCH process: the seed) or "spec" (the
+# OpenAPI spec's reverse: POST processes, PUT/PATCH update).
+COCART_CHECKOUT_METHODS = os.environ.get("COCART_CHECKOUT_METHODS", "seed")
+# The seed requires WooCommerce consumer keys on every Preview checkout request.
+COCART_CHECKOUT_REQUIRE_KEYS = env_bool("COCART_CHECKOUT_REQUIRE_KEYS", True)
+# The demo pair and customer seed_store creates (manage.py credentials prints them).
+COCART_DEMO_CONSUMER_KEY = os.environ.get(
+    "COCART_DEMO_CONSUMER_KEY", "ck_" + "0123456789abcdef" * 2 + "01234567"
+)
+COCART_DEMO_CONSUMER_SECRET = os.environ.get(
+    "COCART_DEMO_CONSUMER_SECRET", "cs_" + "fedcba9876543210" * 2 + "fedcba98"
+)
+COCART_DEMO_CUSTOMER_LOGIN = os.environ.get("COCART_DEMO_CUSTOMER_LOGIN", "customer")
+COCART_DEMO_CUSTOMER_PASSWORD = os.environ.get("COCART_DEMO_CUSTOMER_PASSWORD", "customer")
+CORS_ALLOW_HEADERS += ["if-none-match"]
+CORS_EXPOSE_HEADERS += [
+    "cocart-api-cart-expiring",
+    "cocart-api-cart-expiration",
+    "cocart-timestamp",
+    "etag",
+    "cocart-cache",
+]
+# --- FluentCart (fluentcart) ---
+# The checkout's name fields: "full" (billing_full_name) or "first_last" (billing_first_name,
+# and billing_last_name when FLUENTCART_REQUIRE_LAST_NAME).
+FLUENTCART_NAME_MODE = os.environ.get("FLUENTCART_NAME_MODE", "full")
+FLUENTCART_REQUIRE_LAST_NAME = env_bool("FLUENTCART_REQUIRE_LAST_NAME", False)
+# The store's "agree to terms" checkbox: on, place-order requires agree_terms.
+FLUENTCART_AGREE_TERMS = env_bool("FLUENTCART_AGREE_TERMS", False)
+# Stripe's checkout mode: "onsite" (Stripe Elements: a PaymentIntent client_secret) or
+# "hosted" (a redirect to a Stripe Checkout Session's payment page).
+FLUENTCART_STRIPE_MODE = os.environ.get("FLUENTCART_STRIPE_MODE", "onsite")
+# place-order: at most this many per window per IP/user (the 6th in 60 s answers 429).
+FLUENTCART_RATE_LIMIT = int(os.environ.get("FLUENTCART_RATE_LIMIT", "5"))
+FLUENTCART_RATE_LIMIT_SECONDS = int(os.environ.get("FLUENTCART_RATE_LIMIT_SECONDS", "60"))
+# The store country (used when the checkout sends none).
+FLUENTCART_STORE_COUNTRY = os.environ.get("FLUENTCART_STORE_COUNTRY", "US")
+# Account creation at checkout: "user_choice" (allow_create_account=yes creates one), "no".
+FLUENTCART_ACCOUNT_CREATION = os.environ.get("FLUENTCART_ACCOUNT_CREATION", "user_choice")
+
+# --- Outbound webhooks (checkout_hub.services.webhooks) ---
+# Deliveries run on Django's Tasks framework (the django-tasks backport): the database backend
+# is the durable default, drained by `manage.py db_worker` (bin/run starts one); HUB_TASKS_BACKEND
+# =immediate sends inside the request (tests, debugging).
+_tasks_backends = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "dummy": "django_tasks.backends.dummy.DummyBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _tasks_backends.get(
+            os.environ.get("HUB_TASKS_BACKEND", "database"),
+            os.environ.get("HUB_TASKS_BACKEND", "database"),
+        ),
+        "QUEUES": ["default", "webhooks"],
+    }
+}
+# Seconds to wait before retry 1, 2, 3... (a delivery makes len + 1 attempts in all).
+HUB_WEBHOOK_BACKOFF_SECONDS = [
+    int(n) for n in env_list("HUB_WEBHOOK_BACKOFF_SECONDS", ["60", "300", "1800"])
+]
+HUB_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("HUB_WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Finished deliveries (and their attempts) are deleted this many days after their last change.
+HUB_WEBHOOK_RETENTION_DAYS = int(os.environ.get("HUB_WEBHOOK_RETENTION_DAYS", "30"))
+
+# --- Waffo Pancake (pancake) ---
+# Signed requests may be at most this far ahead of / behind the hub's clock (seconds).
+PANCAKE_SIGNATURE_FUTURE_SECONDS = int(os.environ.get("PANCAKE_SIGNATURE_FUTURE_SECONDS", "60"))
+PANCAKE_SIGNATURE_PAST_SECONDS = int(os.environ.get("PANCAKE_SIGNATURE_PAST_SECONDS", "300"))
+# Where seed_store writes the demo merchant's private key (PEM).
+PANCAKE_DEMO_KEY_PATH = os.environ.get(
+    "PANCAKE_DEMO_KEY_PATH", str(BASE_DIR / ".pancake" / "demo_private_key.pem")
+)
 
 HUB_ADMIN_USERNAME = os.environ.get("HUB_ADMIN_USERNAME", "admin")
 HUB_ADMIN_PASSWORD = os.environ.get("HUB_ADMIN_PASSWORD", "admin")

@@ -18,6 +18,10 @@ urlpatterns = [
     path("", include("woo_store.urls")),
     path("", include("woo_store.page_urls")),
     path("", include("hwp_bridge.urls")),
+    path("", include("cocart.urls")),
+    path("", include("fluentcart.urls")),
+    path("", include("fluentcart.page_urls")),
+    path("", include("pancake.urls")),
     path("stripe/", include("stripe_fake.urls")),
     path(
         "hub-media/placeholder/<int:width>x<int:height>/<str:label>.svg",

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.shortcuts import render
 
+from checkout_hub import landing as landing_sections
 from checkout_hub.models import Product
 from checkout_hub.services import scenarios
 
@@ -16,7 +17,20 @@ APIS = [
 ]
 
 
+# Front-page query handlers: a WordPress plugin answers some URLs on the site's root by a
+# query parameter (FluentCart's /?fluent-cart=instant_checkout). A vendor app registers
+# (parameter, handler) when it loads; the core names no vendor.
+FRONT_QUERY_HANDLERS: dict[str, object] = {}
+
+
+def register_front_query(parameter: str, handler) -> None:
+    FRONT_QUERY_HANDLERS[parameter] = handler
+
+
 def landing(request):
+    for parameter, handler in FRONT_QUERY_HANDLERS.items():
+        if parameter in request.GET:
+            return handler(request)
     products = (
         Product.objects.catalogue()
         .prefetch_related("variations")
@@ -34,5 +48,6 @@ def landing(request):
             "scenarios": scenarios.VOCABULARY.values(),
             "products": products,
             "admin_username": settings.HUB_ADMIN_USERNAME,
+            "vendor_sections": landing_sections.sections(),
         },
     )

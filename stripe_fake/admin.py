@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from checkout_hub.admin import HubModelAdmin, pretty
 
-from .models import Charge, PaymentIntent, PaymentMethod, Refund
+from .models import Charge, CheckoutSession, PaymentIntent, PaymentMethod, Refund, SetupIntent
 
 
 class WireObjectAdmin(HubModelAdmin):
@@ -72,4 +72,28 @@ class RefundAdmin(WireObjectAdmin):
     list_filter = ["status", "reason"]
     search_fields = ["=id", "=charge__id"]
     fields = ["id", "charge", "status", ("amount", "currency"), "reason", "created", "wire"]
+    readonly_fields = ["wire"]
+
+
+@admin.register(CheckoutSession)
+class CheckoutSessionAdmin(WireObjectAdmin):
+    list_display = ["id", "amount_total", "currency", "status", "payment_status", "created"]
+    list_filter = ["status", "payment_status"]
+    search_fields = ["=id"]
+    fields = [
+        "id",
+        ("status", "payment_status"),
+        ("amount_total", "currency"),
+        "created",
+        "wire",
+    ]
+    readonly_fields = ["wire"]
+
+
+@admin.register(SetupIntent)
+class SetupIntentAdmin(WireObjectAdmin):
+    list_display = ["id", "status", "created"]
+    list_filter = ["status"]
+    search_fields = ["=id"]
+    fields = ["id", "status", "created", "wire"]
     readonly_fields = ["wire"]

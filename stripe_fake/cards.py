@@ -146,3 +146,19 @@ def luhn_valid(number: str) -> bool:
             digit = digit * 2 - 9 if digit > 4 else digit * 2
         total += digit
     return total % 10 == 0
+
+
+# The test cards a hosted page offers, with what each does (the hosted Checkout page's picker).
+PICKER = [
+    ("pm_card_visa", "Visa 4242 4242 4242 4242 (succeeds)"),
+    ("pm_card_mastercard", "Mastercard 5555 5555 5555 4444 (succeeds)"),
+    ("pm_card_authenticationRequired", "3-D Secure 4000 0027 6000 3184 (asks to authenticate)"),
+    ("pm_card_chargeDeclined", "Declined 4000 0000 0000 0002 (generic decline)"),
+    (
+        "pm_card_chargeDeclinedInsufficientFunds",
+        "Declined 4000 0000 0000 9995 (insufficient funds)",
+    ),
+    ("pm_card_chargeDeclinedExpiredCard", "Declined 4000 0000 0000 0069 (expired card)"),
+    ("pm_card_chargeDeclinedIncorrectCvc", "Declined 4000 0000 0000 0127 (incorrect CVC)"),
+    ("pm_card_chargeDeclinedProcessingError", "Error 4000 0000 0000 0119 (processing error)"),
+]

@@ -28,10 +28,13 @@ What it does, as Stripe's test mode does (docs.stripe.com/api, /testing, /error-
 - `signals.payment_intent_updated`, sent after commit whenever Stripe would send a
   `payment_intent.*` (or `charge.refunded`) webhook event.
 
-What it does not do: list or search endpoints, Customers, SetupIntents, Checkout Sessions,
-Connect, webhooks over HTTP, publishable-key calls, non-card payment methods (so never
-`processing`), Radar reviews, disputes, balance transactions, Stripe's metadata limits, and the
-rule that a PaymentMethod used without a Customer cannot be used again.
+Also: Checkout Sessions (create, retrieve, expire, and the hosted payment page their `url`
+opens; `checkout.py`) and SetupIntents (create and retrieve only).
+
+What it does not do: list or search endpoints, Customers, confirming SetupIntents, Connect,
+webhooks over HTTP, publishable-key calls, non-card payment methods (so never `processing`),
+Radar reviews, disputes, balance transactions, Stripe's metadata limits, and the rule that a
+PaymentMethod used without a Customer cannot be used again.
 """
 
 from __future__ import annotations

@@ -120,3 +120,37 @@ class Refund(WireObject):
 
     class Meta(WireObject.Meta):
         verbose_name = "refund"
+
+
+class CheckoutSession(WireObject):
+    """A Checkout Session (`cs_test_…`) and the hosted payment page its `url` opens."""
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        COMPLETE = "complete"
+        EXPIRED = "expired"
+
+    status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
+    payment_status = models.CharField(max_length=30)
+    amount_total = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    # Not part of the wire object (Stripe lists them at /line_items): what the page shows,
+    # and what the session's PaymentIntent is created with.
+    line_items = WireJSONField(default=list)
+    payment_intent_data = WireJSONField(default=dict)
+
+    COPIED_FIELDS = ("status", "payment_status", "amount_total", "currency")
+
+    class Meta(WireObject.Meta):
+        verbose_name = "checkout session"
+
+
+class SetupIntent(WireObject):
+    """A SetupIntent (`seti_…`): created and read only; the fake confirms none."""
+
+    status = models.CharField(max_length=30, db_index=True)
+
+    COPIED_FIELDS = ("status",)
+
+    class Meta(WireObject.Meta):
+        verbose_name = "setup intent"

@@ -667,3 +667,184 @@ CONFIRM_ONLY_PARAMS = (
     "mandate_data",
     "use_stripe_sdk",
 )
+
+
+# --- Checkout Sessions (stripe_fake.checkout holds their state and the hosted page) ---
+SESSION_MODES = ("payment", "setup", "subscription")
+
+
+def _line_item(value, index: int) -> dict:
+    prefix = f"line_items[{index}]"
+    fields = _mapping(value, prefix)
+    refuse_unknown(fields, ("price_data", "quantity"), prefix)
+    if "price_data" not in fields:
+        # The fake has no Prices: a line names its price inline.
+        raise errors.parameter_missing(f"{prefix}[price_data]")
+    price = _mapping(fields["price_data"], f"{prefix}[price_data]")
+    refuse_unknown(price, ("currency", "unit_amount", "product_data"), f"{prefix}[price_data]")
+    currency = _currency(price.get("currency"))
+    if "unit_amount" not in price:
+        raise errors.parameter_missing(f"{prefix}[price_data][unit_amount]")
+    unit_amount = _integer(price["unit_amount"], f"{prefix}[price_data][unit_amount]")
+    if unit_amount < 0:
+        raise errors.invalid_request(
+            "This value must be greater than or equal to 0.",
+            param=f"{prefix}[price_data][unit_amount]",
+        )
+    product = _mapping(price.get("product_data"), f"{prefix}[price_data][product_data]")
+    refuse_unknown(product, ("name", "description"), f"{prefix}[price_data][product_data]")
+    name = _string(product.get("name"), f"{prefix}[price_data][product_data][name]")
+    if not name:
+        raise errors.parameter_missing(f"{prefix}[price_data][product_data][name]")
+    if "quantity" not in fields:
+        raise errors.parameter_missing(f"{prefix}[quantity]")
+    quantity = _positive_integer(fields["quantity"], f"{prefix}[quantity]")
+    return {
+        "currency": currency,
+        "description": name,
+        "unit_amount": unit_amount,
+        "quantity": quantity,
+        "amount_total": unit_amount * quantity,
+    }
+
+
+def create_checkout_session(call: Call) -> dict:
+    from . import checkout
+
+    params = call.params
+    mode = _choice(params.get("mode"), "mode", SESSION_MODES)
+    if mode is None:
+        raise errors.parameter_missing("mode")
+    if mode != "payment":
+        raise errors.invalid_request(
+            f"The embedded fake only emulates mode=payment Checkout Sessions, not {mode}.",
+            param="mode",
+        )
+    raw_items = params.get("line_items")
+    if isinstance(raw_items, dict):  # line_items[0][...] decodes as a list, or {"0": ...}
+        raw_items = [raw_items[k] for k in sorted(raw_items, key=lambda k: int(k))]
+    if not raw_items:
+        raise errors.invalid_request(
+            "You must specify `line_items` in `payment` mode.", param="line_items"
+        )
+    if not isinstance(raw_items, list):
+        raise errors.invalid_request("Invalid array", param="line_items")
+    items = [_line_item(value, index) for index, value in enumerate(raw_items)]
+    currencies = {item["currency"] for item in items}
+    if len(currencies) > 1:
+        raise errors.invalid_request(
+            "All line items must use the same currency.", param="line_items"
+        )
+    currency = currencies.pop()
+    total = sum(item["amount_total"] for item in items)
+    _amount(str(total), currency)  # Stripe's minimum and maximum charge amounts
+    success_url = _string(params.get("success_url"), "success_url")
+    if not success_url:
+        raise errors.parameter_missing("success_url")
+    cancel_url = _string(params.get("cancel_url"), "cancel_url")
+    intent_data = _mapping(params.get("payment_intent_data"), "payment_intent_data")
+    refuse_unknown(intent_data, ("metadata", "description", "receipt_email"), "payment_intent_data")
+    intent_data = {
+        "metadata": _metadata({}, intent_data.get("metadata", "")),
+        "description": _string(intent_data.get("description"), "payment_intent_data[description]"),
+        "receipt_email": _string(
+            intent_data.get("receipt_email"), "payment_intent_data[receipt_email]"
+        ),
+    }
+    expires_at = None
+    if "expires_at" in params:
+        expires_at = _integer(params["expires_at"], "expires_at")
+        lifetime = expires_at - clock.timestamp()
+        if not checkout.MIN_LIFETIME <= lifetime <= checkout.MAX_LIFETIME:
+            raise errors.invalid_request(
+                "The `expires_at` timestamp must be between 30 minutes and 24 hours from "
+                "Checkout Session creation.",
+                param="expires_at",
+            )
+    if params.get("payment_method_types") is not None:
+        types = _strings(params["payment_method_types"], "payment_method_types")
+        if types != ["card"]:
+            raise errors.invalid_request(
+                "The embedded fake only takes card payments.", param="payment_method_types"
+            )
+    session = checkout.new_session(
+        line_items=items,
+        currency=currency,
+        success_url=success_url,
+        cancel_url=cancel_url,
+        customer_email=_string(params.get("customer_email"), "customer_email"),
+        client_reference_id=_string(params.get("client_reference_id"), "client_reference_id"),
+        metadata=_metadata({}, params.get("metadata", "")),
+        payment_intent_data=intent_data,
+        expires_at=expires_at,
+    )
+    return copy.deepcopy(session.data)
+
+
+def retrieve_checkout_session(call: Call, session_id: str) -> dict:
+    from . import checkout
+
+    return copy.deepcopy(checkout.get(session_id).data)
+
+
+def expire_checkout_session(call: Call, session_id: str) -> dict:
+    from . import checkout
+
+    return copy.deepcopy(checkout.expire(session_id).data)
+
+
+# --- SetupIntents: create and retrieve (what a storefront mounts Stripe Elements with) ---
+SETUP_USAGES = ("off_session", "on_session")
+
+
+def create_setup_intent(call: Call) -> dict:
+    from .models import SetupIntent
+
+    params = call.params
+    usage = _choice(params.get("usage"), "usage", SETUP_USAGES, "off_session")
+    automatic = _automatic_payment_methods(params, call.version)
+    types = params.get("payment_method_types")
+    if types is not None and _strings(types, "payment_method_types") != ["card"]:
+        raise errors.invalid_request(
+            "The embedded fake only takes card payments.", param="payment_method_types"
+        )
+    now = clock.now()
+    setup_id = backend.new_id("seti")
+    data = {
+        "id": setup_id,
+        "object": "setup_intent",
+        "application": None,
+        "automatic_payment_methods": automatic,
+        "cancellation_reason": None,
+        "client_secret": f"{setup_id}_secret_{clock.random_string(25)}",
+        "created": int(now.timestamp()),
+        "customer": _string(params.get("customer"), "customer"),
+        "description": _string(params.get("description"), "description"),
+        "flow_directions": None,
+        "last_setup_error": None,
+        "latest_attempt": None,
+        "livemode": False,
+        "mandate": None,
+        "metadata": _metadata({}, params.get("metadata", "")),
+        "next_action": None,
+        "on_behalf_of": None,
+        "payment_method": None,
+        "payment_method_options": {"card": {"mandate_options": None, "network": None,
+                                            "request_three_d_secure": "automatic"}},
+        "payment_method_types": ["card"],
+        "single_use_mandate": None,
+        "status": "requires_payment_method",
+        "usage": usage,
+    }  # fmt: skip
+    setup = SetupIntent(id=setup_id, created=now, data=data)
+    setup.save()
+    return copy.deepcopy(data)
+
+
+def retrieve_setup_intent(call: Call, setup_intent_id: str) -> dict:
+    from .models import SetupIntent
+
+    setup = backend.stored(SetupIntent, setup_intent_id)
+    if setup is None:
+        raise errors.no_such("setup_intent", setup_intent_id, "intent", status=404)
+    return copy.deepcopy(setup.data)

@@ -15,13 +15,18 @@ from .responses import (
     cancel_payment_intent,
     capture_payment_intent,
     confirm_payment_intent,
+    create_checkout_session,
     create_payment_intent,
     create_payment_method,
     create_refund,
+    create_setup_intent,
+    expire_checkout_session,
     retrieve_charge,
+    retrieve_checkout_session,
     retrieve_payment_intent,
     retrieve_payment_method,
     retrieve_refund,
+    retrieve_setup_intent,
     update_payment_intent,
 )
 
@@ -69,6 +74,7 @@ CONFIRM_PARAMS = {
     "shipping",
 }
 INTENT = r"/v1/payment_intents/(?P<intent_id>[^/]+)"
+SESSION = r"/v1/checkout/sessions/(?P<session_id>[^/]+)"
 
 ROUTES = [
     _route_for(
@@ -117,6 +123,44 @@ ROUTES = [
         {"expand"},
     ),
     _route_for("GET", r"/v1/charges/(?P<charge_id>[^/]+)", retrieve_charge, {"expand"}),
+    _route_for(
+        "POST",
+        r"/v1/checkout/sessions",
+        create_checkout_session,
+        {
+            "mode",
+            "line_items",
+            "success_url",
+            "cancel_url",
+            "customer_email",
+            "client_reference_id",
+            "metadata",
+            "payment_intent_data",
+            "payment_method_types",
+            "expires_at",
+        },
+    ),
+    _route_for("GET", SESSION, retrieve_checkout_session, {"expand"}),
+    _route_for("POST", SESSION + "/expire", expire_checkout_session, set()),
+    _route_for(
+        "POST",
+        r"/v1/setup_intents",
+        create_setup_intent,
+        {
+            "usage",
+            "automatic_payment_methods",
+            "payment_method_types",
+            "customer",
+            "description",
+            "metadata",
+        },
+    ),
+    _route_for(
+        "GET",
+        r"/v1/setup_intents/(?P<setup_intent_id>[^/]+)",
+        retrieve_setup_intent,
+        {"client_secret", "expand"},
+    ),
 ]
 
 

@@ -10,4 +10,6 @@ app_name = "stripe_fake"
 urlpatterns = [
     re_path(r"^(?P<path>v1(?:/.*)?)$", views.api, name="api"),
     path("authenticate/<str:intent_id>/", views.authenticate, name="authenticate"),
+    path("checkout/pay/<str:session_id>/", views.checkout_pay, name="checkout-pay"),
+    path("checkout/pay/<str:session_id>/return/", views.checkout_return, name="checkout-return"),
 ]

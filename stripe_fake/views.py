@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -119,3 +120,88 @@ def _with_query(url: str, **params: str) -> str:
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True) + list(params.items())
     return parts._replace(query=urlencode(query)).geturl()
+
+
+# --- the hosted Checkout page a Checkout Session's `url` opens ---
+@require_http_methods(["GET", "POST"])
+def checkout_pay(request, session_id: str):
+    """Stripe's hosted Checkout page: pick a test card and pay, then go to the session's
+    success_url; a decline stays on the page with Stripe's message; a 3-D Secure card goes
+    through the test authentication page first and comes back to `checkout_return`."""
+    from . import cards, checkout, errors
+
+    request.hub_vendor = Vendor.STRIPE
+    try:
+        session = checkout.get(session_id)
+    except errors.StripeError:
+        return _page(request, "Checkout not found", "This checkout link is not valid.", 404)
+    if session.status == session.Status.COMPLETE:
+        return HttpResponseRedirect(checkout.success_url(session))
+    if session.status != session.Status.OPEN:
+        return _page(request, "Checkout expired", "This checkout session has expired.", 410)
+    chosen = request.POST.get("test_card") or cards.PICKER[0][0]
+    email = (request.POST.get("email") or session.data["customer_email"] or "").strip()
+    error, status = "", 200
+    if request.method == "POST":
+        if cards.alias_for(chosen) is None:
+            error, status = "Choose one of the test cards.", 400
+        else:
+            back = request.build_absolute_uri(
+                reverse("stripe_fake:checkout-return", args=[session.id])
+            )
+            session, intent, failure = checkout.pay(session.id, chosen, email, back)
+            if session.status == session.Status.COMPLETE:
+                return HttpResponseRedirect(checkout.success_url(session))
+            if failure is not None:
+                error, status = failure.message, 402
+            elif intent is not None and intent["status"] == PaymentIntent.Status.REQUIRES_ACTION:
+                action = intent["next_action"] or {}
+                url = (action.get("redirect_to_url") or {}).get("url")
+                if url:
+                    return HttpResponseRedirect(url)
+    return _checkout_page(request, session, chosen, email, error, status)
+
+
+def _checkout_page(request, session, chosen: str, email: str, error: str, status: int):
+    from . import cards, checkout
+
+    currency = session.data["currency"]
+    items = [
+        {**item, "display": money.format_price(item["amount_total"], currency)}
+        for item in session.line_items
+    ]
+    return render(
+        request,
+        "stripe_fake/checkout.html",
+        {
+            "session": session,
+            "items": items,
+            "total": money.format_price(session.data["amount_total"], currency),
+            "merchant": objects.MERCHANT_NAME,
+            "test_cards": cards.PICKER,
+            "chosen": chosen,
+            "email": email,
+            "error": error,
+            "cancel_url": checkout.cancel_url(session),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET"])
+def checkout_return(request, session_id: str):
+    """Back from 3-D Secure: to the success_url when paid, else the page with the error."""
+    from . import checkout, errors
+
+    request.hub_vendor = Vendor.STRIPE
+    try:
+        session, intent = checkout.finish(session_id, request.GET.get("payment_intent", ""))
+    except errors.StripeError:
+        return _page(request, "Checkout not found", "This checkout link is not valid.", 404)
+    if session.status == session.Status.COMPLETE:
+        return HttpResponseRedirect(checkout.success_url(session))
+    if session.status != session.Status.OPEN:
+        return _page(request, "Checkout expired", "This checkout session has expired.", 410)
+    failure = (intent or {}).get("last_payment_error") or {}
+    message = failure.get("message") or "The payment was not completed."
+    return _checkout_page(request, session, "", session.data["customer_email"] or "", message, 402)

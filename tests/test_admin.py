@@ -39,6 +39,7 @@ from checkout_hub.models import (
     Tag,
     TaxRate,
 )
+from cocart.models import ApiKey, new_pair
 from stripe_fake import engine as stripe_engine
 from stripe_fake import models as stripe_models
 from tests.factories import (
@@ -58,6 +59,7 @@ from tests.factories import (
     UserFactory,
     VariationFactory,
 )
+from tests.pancake.admin_builders import builders as pancake_admin_builders
 
 _seq = itertools.count(1)
 
@@ -180,10 +182,32 @@ def build_stripe_charge():
     return stripe_models.Charge.objects.get(pk=build_stripe_payment_intent().data["latest_charge"])
 
 
+def build_stripe_checkout_session():
+    session = stripe_call(
+        "/v1/checkout/sessions",
+        "mode=payment&success_url=https://shop.example/done&line_items[0][quantity]=1"
+        "&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=900"
+        "&line_items[0][price_data][product_data][name]=Album",
+    )
+    return stripe_models.CheckoutSession.objects.get(pk=session["id"])
+
+
+def build_stripe_setup_intent():
+    setup = stripe_call("/v1/setup_intents", "usage=off_session")
+    return stripe_models.SetupIntent.objects.get(pk=setup["id"])
+
+
 def build_stripe_refund():
     intent = build_stripe_payment_intent()
     refund = stripe_call("/v1/refunds", f"payment_intent={intent.pk}&amount=500")
     return stripe_models.Refund.objects.get(pk=refund["id"])
+
+
+def build_cocart_api_key():
+    key = ApiKey(description=f"Key {next(_seq)}", user=UserFactory())
+    key.set_pair(*new_pair())
+    key.save()
+    return key
 
 
 BUILDERS = {
@@ -207,11 +231,14 @@ BUILDERS = {
     ShippingZone: build_shipping_zone,
     TaxRate: TaxRateFactory,
     stripe_models.Charge: build_stripe_charge,
+    stripe_models.CheckoutSession: build_stripe_checkout_session,
     stripe_models.PaymentIntent: build_stripe_payment_intent,
     stripe_models.PaymentMethod: build_stripe_payment_method,
     stripe_models.Refund: build_stripe_refund,
+    stripe_models.SetupIntent: build_stripe_setup_intent,
     get_user_model(): UserFactory,
     Group: lambda: Group.objects.create(name=f"Group {next(_seq)}"),
+    ApiKey: build_cocart_api_key,
 }
 # The catalogue's tags, brands, attributes and reviews (issue 12).
 BUILDERS.update(
@@ -227,6 +254,8 @@ BUILDERS.update(
         ),
     }
 )
+
+BUILDERS.update(pancake_admin_builders())  # Waffo Pancake, outbound webhooks, the task queue
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 

@@ -9,6 +9,7 @@ from .sessions import CheckoutSession
 from .store import Coupon, ShippingMethod, ShippingZone, TaxRate
 from .taxonomy import Attribute, AttributeTerm, Brand, Review, Tag
 from .vendors import Vendor
+from .webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ADDRESS_FIELDS",
@@ -37,5 +38,8 @@ __all__ = [
     "ShippingZone",
     "TaxRate",
     "Vendor",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "normalise_email",
 ]

@@ -102,6 +102,11 @@ class CartItem(models.Model):
         default=dict, blank=True, help_text="Chosen attribute values, e.g. {'pa_color': 'Blue'}."
     )
     item_data = models.JSONField(default=list, blank=True)
+    # A price locked elsewhere (a hosted checkout session's snapshot, Pancake's priceSnapshot)
+    # that wins over the product's current price; None: the product's price.
+    locked_unit_price = models.BigIntegerField(
+        null=True, blank=True, help_text="Minor units; overrides the product's price."
+    )
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 
+from checkout_hub import clock
 from checkout_hub.models import Cart
 
 from . import cart as cart_service
@@ -73,3 +74,23 @@ def retire(key: str) -> None:
     Cart.objects.filter(key=key).update(
         key=Concat(F("key"), Value("."), Cast(F("id"), CharField()))
     )
+
+
+@transaction.atomic
+def transfer(from_key: str, to_key: str, *, customer=None) -> bool:
+    """Give the open cart under `from_key` (a guest's) the key `to_key` (its customer's): it
+    replaces whatever open cart `to_key` held, which ends now and keeps its history under a
+    retired key (CoCart's guest-to-customer transfer on login). False when there is no such
+    guest cart."""
+    guest = Cart.objects.open().select_for_update().filter(key=from_key).first()
+    if guest is None:
+        return False
+    Cart.objects.filter(key=to_key, completed=False).update(expires_at=clock.now())
+    retire(to_key)
+    guest.key = to_key
+    fields = ["key", "updated_at"]
+    if customer is not None:
+        guest.customer = customer
+        fields.append("customer")
+    guest.save(update_fields=fields)
+    return True

@@ -67,6 +67,8 @@ class ItemRequest:
     quantity: int
     variation_id: int | None = None
     variation: dict = field(default_factory=dict)
+    # A price locked by the caller (a checkout session's snapshot), minor units; None: current.
+    unit_price: int | None = None
 
 
 @contextmanager
@@ -88,6 +90,7 @@ def place_order_from_items(
     vendor: str,
     coupons: Sequence[str] = (),
     user=None,
+    currency: str | None = None,
     **order: object,
 ) -> CheckoutResult:
     """Build a cart from `items` and `coupons` and place its order (the keyword arguments of
@@ -95,14 +98,15 @@ def place_order_from_items(
     when it fails: the cart is built and the order placed in one transaction.
 
     A refused item or coupon carries `item_index` / `coupon_index` (its position in the
-    request) and `step` ("cart" while building the cart, "order" while placing the order)."""
+    request) and `step` ("cart" while building the cart, "order" while placing the order).
+    `currency` is the cart's (default: the store's); an item's `unit_price` locks its price."""
     order.setdefault("pay", False)
-    cart = cart_service.create_cart(vendor=vendor)
+    cart = cart_service.create_cart(vendor=vendor, currency=currency)
     products = cart_service.preload_products((i.product_id, i.variation_id) for i in items)
     lines: list = []
     for index, item in enumerate(items):
         with facts_about(item_index=index, step="cart"):
-            cart_service.stage_item(
+            line = cart_service.stage_item(
                 cart,
                 lines,
                 item.product_id,
@@ -111,6 +115,8 @@ def place_order_from_items(
                 variation=item.variation or None,
                 products=products,
             )
+        if item.unit_price is not None:
+            line.locked_unit_price = item.unit_price
     cart_service.save_lines(cart, lines)
     for index, code in enumerate(coupons):
         with facts_about(coupon_index=index, step="cart"):

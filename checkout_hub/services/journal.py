@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, connection, connections, transaction
 
 from checkout_hub import clock
 from checkout_hub.models import RequestLog, Vendor
@@ -94,6 +94,7 @@ VENDOR_PREFIXES = (
     ("/wp-json/cocart/", Vendor.COCART),
     ("/wp-json/fluent-cart/", Vendor.FLUENTCART),
     ("/wp-json/headlesswp/", Vendor.HWP_BRIDGE),
+    ("/wp-admin/admin-ajax.php", Vendor.FLUENTCART),  # the FluentCart storefront's cart
     ("/v1/", Vendor.PANCAKE),
     ("/stripe/", Vendor.STRIPE),
     ("/__hub/", Vendor.HUB),
@@ -392,6 +393,12 @@ class Writer:
                 self._thread.start()
 
     def _run(self) -> None:
+        try:
+            self._write_until_closed()
+        finally:
+            connections.close_all()  # this thread's own connection goes with it
+
+    def _write_until_closed(self) -> None:
         while True:
             first = self._queue.get()
             if first is None:

@@ -291,13 +291,25 @@ def _free_shipping_unlocked(method: ShippingMethod, amount: int, has_coupon: boo
     return True
 
 
+def tax_preview(amount: int, country: str, state: str = "", tax_class: str = "") -> list:
+    """The tax on `amount` (minor units, before tax) for a buyer in `country`/`state`, as
+    checkout would charge it: [(TaxRate, tax)] for every matching rate (a hosted page's
+    preview before any cart exists)."""
+    rates = reference.tax_rates() if country else []
+    return [
+        (rate, money.percent_of(amount, rate.rate))
+        for rate in matching_tax_rates(rates, country, state, tax_class)
+    ]
+
+
 # --- the whole cart ---
 def calculate(cart: Cart, items: list[CartItem] | None = None) -> CartTotals:
     items = list(cart.items.all()) if items is None else items
     currency = cart.currency
     lines = []
     for item in items:
-        price = item.product.price or 0
+        locked = getattr(item, "locked_unit_price", None)
+        price = locked if locked is not None else (item.product.price or 0)
         lines.append(
             LineTotals(
                 item=item,

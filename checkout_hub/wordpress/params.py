@@ -169,3 +169,54 @@ class StringListField(serializers.ListField):
                     "rest_not_in_enum",
                 )
         return items
+
+
+# --- PHP's nested parameters (parse_str), for plugins that read them --------------------------
+_PHP_KEY = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)")
+
+
+def _php_listify(value):
+    """PHP arrays keyed 0..n-1 are lists on the wire (json_encode)."""
+    if isinstance(value, dict):
+        value = {k: _php_listify(v) for k, v in value.items()}
+        if value and list(value) == [str(i) for i in range(len(value))]:
+            return list(value.values())
+    return value
+
+
+def php_params(pairs) -> dict:
+    """PHP's parse_str of (key, value) pairs: `a[b][c]=1` is {"a": {"b": {"c": "1"}}},
+    `a[]=1&a[]=2` ["1", "2"], `a[0]=x` ["x"]; a repeated plain key keeps its last value. A
+    key that is neither (`a]b`) is dropped, as PHP mangles it."""
+    data: dict = {}
+    for key, value in pairs:
+        match = _PHP_KEY.fullmatch(str(key))
+        if not match:
+            continue
+        name, brackets = match.groups()
+        parts = re.findall(r"\[([^\[\]]*)\]", brackets)
+        node, slot = data, name
+        for part in parts:
+            child = node.get(slot) if isinstance(node.get(slot), dict) else None
+            if child is None:
+                child = {}
+                node[slot] = child
+            node, slot = child, part if part != "" else str(len(child))
+        node[slot] = value
+    return {k: _php_listify(v) for k, v in data.items()}
+
+
+def read_nested_params(request) -> dict:
+    """`read_params` with PHP's nesting: query string and form bodies are parse_str'd
+    (`variation[attribute_pa_color]=Blue` is an object), and a JSON body wins."""
+    data = php_params(
+        (key, value) for key, values in request.query_params.lists() for value in values
+    )
+    body = request.data
+    if hasattr(body, "lists"):
+        data.update(php_params((k, v) for k, vs in body.lists() for v in vs))
+    elif isinstance(body, dict):
+        data.update(body)
+    elif body:
+        raise ParseError("The request body is not a JSON object.")
+    return data

@@ -94,7 +94,8 @@ def test_a_batch_that_crosses_a_prune_boundary_prunes(monkeypatch, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_middleware_queues_in_background_mode(client, settings):
+def test_the_middleware_queues_in_background_mode(client, settings, writer, monkeypatch):
+    monkeypatch.setattr(journal, "WRITER", writer)  # closed (with its connection) at the end
     settings.HUB_JOURNAL_WRITE = "background"
     reply = client.get("/__hub/health", headers={"X-Request-Id": "bg-1"})
     assert reply.status_code == 200

@@ -5,7 +5,7 @@ and delete old ones that never made an order. Safe to run from cron at any inter
 from django.core.management.base import BaseCommand
 
 from checkout_hub.models import Cart
-from checkout_hub.services import checkout_sessions, idempotency, journal
+from checkout_hub.services import checkout_sessions, idempotency, journal, webhooks
 
 
 class Command(BaseCommand):
@@ -21,7 +21,9 @@ class Command(BaseCommand):
         # Expiry first: a session that just ran out is kept (for admin) until its retention ends.
         expired = checkout_sessions.expire_overdue()
         pruned = checkout_sessions.prune()
+        hooks = webhooks.prune()
         self.stdout.write(
             f"Deleted {carts} expired cart rows, {rows} journal rows and {keys} idempotency keys. "
-            f"Expired {expired} checkout sessions; deleted {pruned} old ones."
+            f"Expired {expired} checkout sessions; deleted {pruned} old ones. "
+            f"Deleted {hooks} finished webhook deliveries."
         )

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from checkout_hub import media
+from checkout_hub import media, seeding
 from checkout_hub.models import (
     Attribute,
     AttributeTerm,
@@ -484,6 +484,7 @@ class Command(BaseCommand):
             admin_created = self.seed_admin()
             self.reset_sequences()
             reference.invalidate()  # rows written in bulk send no signal
+            seeding.run_all()  # what the vendor apps add (checkout_hub.seeding)
 
         self.print_summary(admin_created)
 

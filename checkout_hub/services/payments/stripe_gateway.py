@@ -185,6 +185,13 @@ class StripeGateway(Gateway):
         api = client().v1.payment_intents
         call = "payment_intents.create"
         try:
+            if payment_data.get("payment_intent"):
+                # An intent the vendor created before the order (a payment context for
+                # Stripe Elements): confirmed for this order, not created again.
+                intent = self._existing_intent(
+                    payment_data["payment_intent"], order, payment, method, return_url, options
+                )
+                return self.outcome(payment, intent)
             intent = api.create(
                 params={
                     "amount": order.total,
@@ -217,6 +224,32 @@ class StripeGateway(Gateway):
         except stripe.StripeError as exc:
             raise PaymentFailed(_message(exc), **_error_facts(exc, payment, call)) from exc
         return self.outcome(payment, intent)
+
+    def _existing_intent(self, intent_id, order, payment, method, return_url, options):
+        """An intent made earlier (`create_intent`): sized and tagged for `order`, then
+        confirmed unless the buyer's browser confirmed it already."""
+        api = client().v1.payment_intents
+        keys = f"hub_payment_{payment.pk}"
+        intent = api.retrieve(str(intent_id), options=options)
+        payment.reference = intent.id
+        payment.save(update_fields=["reference", "updated_at"])
+        if intent["status"] in ("requires_payment_method", "requires_confirmation"):
+            intent = api.update(
+                intent.id,
+                params={
+                    "amount": order.total,
+                    "description": f"Order #{order.number}",
+                    "metadata": {"order_id": str(order.pk), "order_key": order.order_key},
+                },
+                options={**options, "idempotency_key": f"{keys}_update"},
+            )
+            params = {"return_url": return_url}
+            if method:
+                params["payment_method"] = method
+            intent = api.confirm(
+                intent.id, params=params, options={**options, "idempotency_key": f"{keys}_confirm"}
+            )
+        return intent
 
     def outcome(self, payment: Payment, intent) -> PaymentOutcome:
         """Record a confirmed intent on `payment` and say what the order becomes."""
@@ -361,3 +394,21 @@ def handle_webhook(payload: bytes, signature: str) -> str:
     if event.type in SETTLING_EVENTS:
         on_intent_updated(None, intent=event.data.object)
     return event.type
+
+
+def create_intent(amount: int, currency: str, *, metadata: dict, idempotency_key: str) -> dict:
+    """A PaymentIntent for an amount before any order exists (a vendor's payment context for
+    Stripe Elements): its id and client_secret. Raises PaymentFailed when Stripe errors."""
+    try:
+        intent = client().v1.payment_intents.create(
+            params={
+                "amount": amount,
+                "currency": currency.lower(),
+                "automatic_payment_methods": {"enabled": True},
+                "metadata": metadata,
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        raise PaymentFailed(_message(exc), gateway=StripeGateway.id) from exc
+    return {"id": intent.id, "client_secret": intent.client_secret, "status": intent.status}

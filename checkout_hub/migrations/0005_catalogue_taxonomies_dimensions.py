@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checkout_hub', '0003_checkout_session'),
+        ('checkout_hub', '0004_webhooks_and_locked_unit_price'),
     ]
 
     operations = [

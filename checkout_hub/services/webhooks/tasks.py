@@ -1,0 +1,14 @@
+"""The task that sends one webhook delivery, on Django's Tasks framework (django-tasks).
+
+With the database backend (the default) a worker (`manage.py db_worker`) runs it off the
+request path and takes each task with a row lock, so two workers never send one twice.
+"""
+
+from django_tasks import task
+
+
+@task(queue_name="webhooks")
+def deliver_webhook(delivery_id: int) -> str:
+    from . import deliver
+
+    return deliver(delivery_id)
