@@ -18,6 +18,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from checkout_hub.models import (
+    Attribute,
+    AttributeTerm,
+    Brand,
     Cart,
     CartItem,
     Category,
@@ -33,9 +36,11 @@ from checkout_hub.models import (
     Product,
     ProductImage,
     RequestLog,
+    Review,
     ScenarioRule,
     ShippingMethod,
     ShippingZone,
+    Tag,
     TaxRate,
 )
 from checkout_hub.services import (
@@ -135,6 +140,48 @@ class CategoryAdmin(HubModelAdmin):
         return obj._product_count
 
 
+@admin.register(Tag)
+class TagAdmin(CategoryAdmin):
+    list_display = ["name", "slug", "product_count"]
+    list_select_related = []
+    autocomplete_fields = []
+
+
+@admin.register(Brand)
+class BrandAdmin(CategoryAdmin):
+    pass
+
+
+class AttributeTermInline(HubTabularInline):
+    model = AttributeTerm
+    fields = ["name", "slug", "description", "menu_order"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Attribute)
+class AttributeAdmin(HubModelAdmin):
+    list_display = ["name", "slug", "order_by", "has_archives"]
+    search_fields = ["name", "slug"]
+    inlines = [AttributeTermInline]
+
+
+@admin.register(AttributeTerm)
+class AttributeTermAdmin(HubModelAdmin):
+    list_display = ["name", "slug", "attribute", "menu_order"]
+    list_select_related = ["attribute"]
+    list_filter = ["attribute"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(Review)
+class ReviewAdmin(HubModelAdmin):
+    list_display = ["product", "reviewer", "rating", "verified", "status", "created_at"]
+    list_select_related = ["product"]
+    list_filter = ["status", "rating", "verified"]
+    search_fields = ["reviewer", "reviewer_email", "review", "product__name"]
+    autocomplete_fields = ["product"]
+
+
 class ProductImageInline(HubTabularInline):
     model = ProductImage
     fields = ["src", "name", "alt", "position"]
@@ -183,7 +230,7 @@ class ProductAdmin(HubModelAdmin):
     list_filter = ["type", "status", "stock_status", "categories"]
     search_fields = ["name", "sku", "slug"]
     prepopulated_fields = {"slug": ("name",)}
-    filter_horizontal = ["categories"]
+    filter_horizontal = ["categories", "tags", "brands"]
     autocomplete_fields = ["parent"]
     readonly_fields = ["updated_at"]
     inlines = [ProductImageInline, VariationInline]
@@ -199,6 +246,7 @@ class ProductAdmin(HubModelAdmin):
                     "slug",
                     "sku",
                     "featured",
+                    "catalog_visibility",
                     "menu_order",
                 ]
             },
@@ -236,10 +284,20 @@ class ProductAdmin(HubModelAdmin):
         ),
         (
             "Shipping and downloads",
-            {"fields": ["virtual", "weight_grams", "downloadable", "downloads"]},
+            {
+                "description": "Weight in grams, dimensions in centimetres; a variation left "
+                "empty takes its parent's.",
+                "fields": [
+                    "virtual",
+                    "weight_grams",
+                    ("length_cm", "width_cm", "height_cm"),
+                    "downloadable",
+                    "downloads",
+                ],
+            },
         ),
         ("Attributes", {"fields": ["attributes", "variation_attributes"]}),
-        ("Categories", {"fields": ["categories"]}),
+        ("Categories, tags and brands", {"fields": ["categories", "tags", "brands"]}),
         (
             "Reviews and dates",
             {

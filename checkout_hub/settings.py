@@ -300,6 +300,9 @@ WOO_STORE_RATE_LIMIT = int(os.environ.get("WOO_STORE_RATE_LIMIT", "25"))
 WOO_STORE_RATE_LIMIT_SECONDS = int(os.environ.get("WOO_STORE_RATE_LIMIT_SECONDS", "10"))
 WOO_STORE_RATE_LIMIT_PROXY_SUPPORT = env_bool("WOO_STORE_RATE_LIMIT_PROXY_SUPPORT", False)
 WOO_STORE_RATE_LIMIT_CHECKOUT = env_bool("WOO_STORE_RATE_LIMIT_CHECKOUT", False)
+# The Store API session cookie's SameSite: Lax, Strict, or None (None also sets Secure, so
+# only over HTTPS); a storefront on another site should use the Cart-Token instead.
+WOO_STORE_COOKIE_SAMESITE = os.environ.get("WOO_STORE_COOKIE_SAMESITE", "Lax")
 
 # --- HWP checkout bridge (hwp_bridge) ---
 # The plugin's guest checkout setting for POST store/checkout-session (guests also need the

@@ -3,7 +3,15 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from checkout_hub.models import ProductImage, ScenarioRule, ShippingMethod, ShippingZone, TaxRate
+from checkout_hub.models import (
+    Attribute,
+    AttributeTerm,
+    ProductImage,
+    ScenarioRule,
+    ShippingMethod,
+    ShippingZone,
+    TaxRate,
+)
 from checkout_hub.services import reference, scenarios
 
 
@@ -21,5 +29,9 @@ def forget_scenario_rules(**kwargs):
 @receiver(post_delete, sender=ShippingMethod)
 @receiver(post_save, sender=ProductImage)
 @receiver(post_delete, sender=ProductImage)
+@receiver(post_save, sender=Attribute)
+@receiver(post_delete, sender=Attribute)
+@receiver(post_save, sender=AttributeTerm)
+@receiver(post_delete, sender=AttributeTerm)
 def forget_reference_data(**kwargs):
     reference.invalidate()

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from checkout_hub import views
+from checkout_hub import media, views
 from checkout_hub.control import views as control
 
 urlpatterns = [
@@ -23,4 +23,9 @@ urlpatterns = [
     path("", include("fluentcart.page_urls")),
     path("", include("pancake.urls")),
     path("stripe/", include("stripe_fake.urls")),
+    path(
+        "hub-media/placeholder/<int:width>x<int:height>/<str:label>.svg",
+        media.placeholder,
+        name="hub-placeholder-image",
+    ),
 ]

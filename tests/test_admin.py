@@ -14,6 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from checkout_hub.models import (
+    Attribute,
+    AttributeTerm,
+    Brand,
     Cart,
     CartItem,
     Category,
@@ -29,9 +32,11 @@ from checkout_hub.models import (
     Product,
     ProductImage,
     RequestLog,
+    Review,
     ScenarioRule,
     ShippingMethod,
     ShippingZone,
+    Tag,
     TaxRate,
 )
 from cocart.models import ApiKey, new_pair
@@ -235,6 +240,20 @@ BUILDERS = {
     Group: lambda: Group.objects.create(name=f"Group {next(_seq)}"),
     ApiKey: build_cocart_api_key,
 }
+# The catalogue's tags, brands, attributes and reviews (issue 12).
+BUILDERS.update(
+    {
+        Tag: lambda: Tag.objects.create(name=f"Tag {next(_seq)}"),
+        Brand: lambda: Brand.objects.create(name=f"Brand {next(_seq)}"),
+        Attribute: lambda: Attribute.objects.create(name="Color", slug=f"pa_c{next(_seq)}"),
+        AttributeTerm: lambda: AttributeTerm.objects.create(
+            attribute=Attribute.objects.create(name="Size", slug=f"pa_s{next(_seq)}"), name="M"
+        ),
+        Review: lambda: Review.objects.create(
+            product=build_product(), reviewer="Ray", review="Good.", rating=4
+        ),
+    }
+)
 
 BUILDERS.update(pancake_admin_builders())  # Waffo Pancake, outbound webhooks, the task queue
 

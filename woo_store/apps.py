@@ -6,10 +6,14 @@ class WooStoreConfig(AppConfig):
     verbose_name = "WooCommerce Store API"
 
     def ready(self):
+        from corsheaders.signals import check_request_enabled
+
         from checkout_hub import credentials
         from checkout_hub.api import fallback
 
-        from . import errors  # schema registers the OpenAPI auth extension
+        from . import errors, session  # schema registers the OpenAPI auth extension
+
+        check_request_enabled.connect(session.cors_allows, dispatch_uid="woo_store.cors")
 
         credentials.register("woo_store", store_api_access)
         # Under the versioned routes and the unversioned alias alike.

@@ -111,6 +111,27 @@ def _too_many_message(exc, at) -> str:
     return f'There are too many "{_product_name(exc)}" in the cart. Only 1 can be purchased.'
 
 
+def _quantity_message(exc, at) -> str:
+    """QuantityLimits::validate_cart_item_quantity's words; WooCommerce's strings carry the
+    quotes as the HTML entity `&quot;`, and so does its JSON."""
+    product, quantity = exc.facts.get("product"), exc.facts.get("quantity", 0)
+    if product is None or "minimum" not in exc.facts:
+        return exc.message
+    name = f"&quot;{product.display_name}&quot;"
+    if quantity < exc.facts["minimum"]:
+        return f"The minimum quantity of {name} allowed in the cart is {exc.facts['minimum']}"
+    if quantity > exc.facts["maximum"]:
+        return f"The maximum quantity of {name} allowed in the cart is {exc.facts['maximum']}"
+    return f"The quantity of {name} must be a multiple of {exc.facts['multiple_of']}"
+
+
+def _coupon_message(exc, at) -> str:
+    # CartController::apply_coupon's wording for a code already in the cart.
+    if exc.facts.get("reason") == "already_applied":
+        return f'Coupon code "{exc.facts.get("code", "")}" has already been applied.'
+    return exc.message
+
+
 def _coupon_code(exc, at):
     return (
         "woocommerce_rest_cart_coupon_errors"
@@ -223,7 +244,7 @@ ROWS: dict[type[Exception], Row] = {
     domain.InvalidVariation: Row(_variation_code, 400),
     domain.OutOfStock: Row(_stock_code, _400_or_409, _stock_message),
     domain.TooManyInCart: Row(_too_many_code, _400_or_409, _too_many_message),
-    domain.InvalidQuantity: Row("invalid_quantity", 400),
+    domain.InvalidQuantity: Row("invalid_quantity", 400, _quantity_message),
     domain.CartItemNotFound: Row("woocommerce_rest_cart_invalid_key", 409),
     domain.EmptyCart: Row(_empty_cart_code, 400),
     domain.CartCompleted: Row(
@@ -238,10 +259,11 @@ ROWS: dict[type[Exception], Row] = {
         "woocommerce_rest_cart_error",
         404,
     ),
-    domain.InvalidCoupon: Row(_coupon_code, _400_or_409, details=_coupon_details),
+    domain.InvalidCoupon: Row(_coupon_code, _400_or_409, _coupon_message, _coupon_details),
+    # remove-coupon answers 400, DELETE /cart/coupons/{code} (and its GET) 404.
     domain.CouponNotApplied: Row(
         "woocommerce_rest_cart_coupon_invalid_code",
-        lambda e, at: 404 if at.stage == COUPON_BY_CODE else 409,
+        lambda e, at: 404 if at.stage == COUPON_BY_CODE else 400,
     ),
     domain.InvalidAddress: Row(_address_code, 400, _address_message, _address_details),
     domain.InvalidShippingRate: Row(

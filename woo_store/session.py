@@ -17,6 +17,7 @@ import functools
 from dataclasses import dataclass
 
 import jwt
+from django.conf import settings
 
 from checkout_hub import clock
 from checkout_hub.models import Vendor
@@ -137,11 +138,32 @@ def apply(response, session: Session) -> None:
     for name, value in session_headers(session).items():
         response[name] = value
     if not session.token_valid:
+        # Lax by default (a browser app on another port of the same host, localhost:3000 with
+        # the hub on localhost:8000, is same-site); SameSite=None needs Secure, so HTTPS.
+        samesite = settings.WOO_STORE_COOKIE_SAMESITE
         response.set_signed_cookie(
             COOKIE,
             session.key,
             salt=COOKIE_SALT,
             max_age=TOKEN_TTL,
             httponly=True,
-            samesite="Lax",
+            samesite=samesite,
+            secure=samesite == "None",
         )
+
+
+# --- CORS (WooCommerce's Authentication::send_cors_headers) ---
+STORE_API_PREFIX = "/wp-json/wc/store/"
+
+
+def cors_allows(sender=None, request=None, **kwargs) -> bool:
+    """django-cors-headers' `check_request_enabled` hook: on Store API paths the request's
+    origin is allowed for a preflight (a token cannot be checked there) and for any request
+    carrying a valid Cart-Token, whatever the origin; an invalid token earns nothing beyond
+    the configured origins."""
+    if request is None or not request.path.startswith(STORE_API_PREFIX):
+        return False
+    if request.method == "OPTIONS" and "access-control-request-method" in request.headers:
+        return True
+    token = request.headers.get("Cart-Token", "")
+    return bool(token) and decode_token(token) is not None

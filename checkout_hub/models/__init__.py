@@ -7,11 +7,17 @@ from .hub import IdempotencyRecord, RequestLog, ScenarioRule
 from .orders import Order, OrderItem, OrderMeta, Payment
 from .sessions import CheckoutSession
 from .store import Coupon, ShippingMethod, ShippingZone, TaxRate
+from .taxonomy import Attribute, AttributeTerm, Brand, Review, Tag
 from .vendors import Vendor
 from .webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ADDRESS_FIELDS",
+    "Attribute",
+    "AttributeTerm",
+    "Brand",
+    "Review",
+    "Tag",
     "Cart",
     "CartItem",
     "Category",

@@ -106,6 +106,10 @@ class Product(models.Model):
     quantity_step = models.PositiveIntegerField(default=1)
 
     weight_grams = models.PositiveIntegerField(null=True, blank=True)
+    # Centimetres (WooCommerce's default dimension unit); empty on a variation means the parent's.
+    length_cm = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    width_cm = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    height_cm = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
 
     attributes = models.JSONField(
         default=list,
@@ -119,6 +123,18 @@ class Product(models.Model):
         help_text='Variations: {"pa_color": "Blue", "pa_size": ""} ("" = any value).',
     )
     categories = models.ManyToManyField(Category, blank=True, related_name="products")
+    tags = models.ManyToManyField("checkout_hub.Tag", blank=True, related_name="products")
+    brands = models.ManyToManyField("checkout_hub.Brand", blank=True, related_name="products")
+
+    class CatalogVisibility(models.TextChoices):
+        VISIBLE = "visible", "Shop and search results"
+        CATALOG = "catalog", "Shop only"
+        SEARCH = "search", "Search results only"
+        HIDDEN = "hidden", "Hidden"
+
+    catalog_visibility = models.CharField(
+        max_length=10, choices=CatalogVisibility.choices, default=CatalogVisibility.VISIBLE
+    )
 
     average_rating = models.DecimalField(max_digits=3, decimal_places=2, default=0)
     review_count = models.PositiveIntegerField(default=0)
@@ -192,6 +208,22 @@ class Product(models.Model):
         if self.status != self.Status.PUBLISH or self.regular_price is None:
             return False
         return not (self.parent_id and self.parent.status != self.Status.PUBLISH)
+
+    @property
+    def effective_weight_grams(self) -> int | None:
+        """The weight, a variation without its own taking its parent's (as WooCommerce does)."""
+        if self.weight_grams is not None or not self.parent_id:
+            return self.weight_grams
+        return self.parent.weight_grams
+
+    def effective_dimensions_cm(self) -> tuple:
+        """(length, width, height) in cm, each falling back to the parent's on a variation."""
+        own = (self.length_cm, self.width_cm, self.height_cm)
+        if not self.parent_id:
+            return own
+        parent = self.parent
+        inherited = (parent.length_cm, parent.width_cm, parent.height_cm)
+        return tuple(o if o is not None else i for o, i in zip(own, inherited, strict=True))
 
     def available_quantity(self) -> int | None:
         """How many can be bought now; None means unlimited."""

@@ -20,12 +20,13 @@ from checkout_hub.models import Cart, CartItem, Coupon, Customer, Product, norma
 from checkout_hub.models.carts import load_open_cart
 from checkout_hub.models.catalog import products_by_id
 
-from . import addresses, pricing, scenarios
+from . import addresses, pricing, reference, scenarios
 from .errors import (
     CartItemNotFound,
     CouponNotApplied,
     InvalidCoupon,
     InvalidQuantity,
+    InvalidShippingRate,
     InvalidVariation,
     NotPurchasable,
     OutOfStock,
@@ -207,15 +208,19 @@ def resolve_purchasable(
         slug = attribute.get("slug") or attribute.get("name", "")
         value = _attribute_value(given, attribute)
         fixed = chosen_variation.variation_attributes.get(slug) if chosen_variation else None
-        if fixed:
+        # An option by name or by slug ("Light Blue" or "light-blue"), as WooCommerce takes.
+        options = {o.lower(): o for o in attribute.get("options", [])}
+        options.update({slugify(o): o for o in attribute.get("options", [])})
+        # A value the chosen variation does not have is refused, never overridden by the
+        # variation's own (WooCommerce compares the posted value with the expected one).
+        posted = options.get(value.lower(), value) if value else ""
+        conflicts = bool(fixed and posted) and posted.lower() != fixed.lower()
+        if fixed and not conflicts:
             value = fixed
         if not value:
             missing.append(attribute.get("name", slug))
             continue
-        # An option by name or by slug ("Light Blue" or "light-blue"), as WooCommerce takes.
-        options = {o.lower(): o for o in attribute.get("options", [])}
-        options.update({slugify(o): o for o in attribute.get("options", [])})
-        if value.lower() not in options:
+        if conflicts or value.lower() not in options:
             raise InvalidVariation(
                 f"Invalid value posted for {attribute.get('name', slug)}. Allowed values: "
                 f"{', '.join(attribute.get('options', []))}",
@@ -272,12 +277,14 @@ def add_item(
     variation_id: int | None = None,
     variation: dict | None = None,
     item_data: list | None = None,
+    clamp: bool = True,
 ) -> CartItem:
-    """Add a product (merging into an identical line). Returns the line."""
+    """Add a product (merging into an identical line). Returns the line. `clamp`: a new line
+    outside the quantity limits is clamped to them (else refused with InvalidQuantity)."""
     lines = list(cart.items.all())
     item = stage_item(
         cart, lines, product_id, quantity, variation_id=variation_id, variation=variation,
-        item_data=item_data,
+        item_data=item_data, clamp=clamp,
     )  # fmt: skip
     save_lines(cart, [item])
     return item
@@ -293,6 +300,7 @@ def stage_item(
     variation: dict | None = None,
     item_data: list | None = None,
     products: dict[int, Product] | None = None,
+    clamp: bool = True,
 ) -> CartItem:
     """Every rule of adding a product to `lines` (the cart's lines, in memory): the purchasable,
     merging into an identical line, sold individually, stock, quantity limits. Changes `lines`
@@ -320,6 +328,8 @@ def stage_item(
         existing.quantity += quantity
         _check_limits(product, existing.quantity)
         return existing
+    if not clamp:  # the caller's vendor refuses a new line outside the limits
+        _check_limits(product, quantity)
     item = CartItem(
         cart=cart,
         key=key,
@@ -345,8 +355,12 @@ def save_lines(cart: Cart, changed: list[CartItem]) -> None:
 
 
 @transaction.atomic
-def update_quantity(cart: Cart, key: str, quantity: int) -> CartItem | None:
-    """Set a line's quantity; 0 removes it (returns None)."""
+def update_quantity(
+    cart: Cart, key: str, quantity: int, *, limits_first: bool = False
+) -> CartItem | None:
+    """Set a line's quantity; 0 removes it (returns None). `limits_first`: the quantity limits
+    (whose maximum is the stock left) are checked before the stock, so more than the stock
+    left is InvalidQuantity rather than OutOfStock (WooCommerce's set_cart_item_quantity)."""
     item = _find(cart, key)
     if quantity is None or quantity < 0:
         raise InvalidQuantity(
@@ -363,6 +377,8 @@ def update_quantity(cart: Cart, key: str, quantity: int) -> CartItem | None:
     others = sum(i.quantity for i in cart.items.all() if i.product_id == product.pk and i != item)
     if quantity > item.quantity:
         scenarios.fire(scenarios.CART_ADD, product=product, requested=others + quantity)
+    if limits_first and product.is_in_stock:
+        _check_limits(product, quantity)
     check_stock(product, others + quantity)
     _check_limits(product, quantity)
     item.quantity = quantity
@@ -436,6 +452,13 @@ def loaded_totals(cart: Cart) -> pricing.CartTotals:
     return totals
 
 
+def coupon_exists(code: str) -> bool:
+    """Whether a coupon by this code exists (enabled or not): some vendors word an unknown code
+    apart from a known one that is not applied."""
+    code = Coupon.normalise_code(code)
+    return bool(code) and Coupon.objects.filter(code=code).exists()
+
+
 def remove_coupon(cart: Cart, code: str) -> None:
     code = Coupon.normalise_code(code)
     if code not in cart.coupon_codes:
@@ -466,8 +489,18 @@ def update_customer(cart: Cart, *, billing: dict | None = None, shipping: dict |
     _touch(cart, *fields)
 
 
-def select_shipping_rate(cart: Cart, rate_id: str) -> None:
-    """Store the choice as WooCommerce does: unchecked here, validated at checkout."""
+def select_shipping_rate(cart: Cart, rate_id: str, *, check: bool = False) -> None:
+    """Store the choice (validated at checkout). With `check`, a rate id that names no rate
+    is refused now (InvalidShippingRate): one of the cart's rates once they are calculated,
+    before that any enabled method of any zone."""
+    if check and rate_id:
+        available = [r.rate_id for r in pricing.calculate(cart).shipping_rates]
+        if not available:
+            available = [
+                m.rate_id for z in reference.shipping_zones() for m in z.methods.all() if m.enabled
+            ]
+        if rate_id not in available:
+            raise InvalidShippingRate(rate_id=rate_id, available=available)
     cart.shipping_rate_id = rate_id or ""
     _touch(cart, "shipping_rate_id")
 

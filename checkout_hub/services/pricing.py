@@ -135,7 +135,9 @@ class CartTotals:
     @property
     def items_weight(self) -> int:
         """Grams."""
-        return sum((line.product.weight_grams or 0) * line.quantity for line in self.lines)
+        return sum(
+            (line.product.effective_weight_grams or 0) * line.quantity for line in self.lines
+        )
 
     @property
     def free_shipping_coupon(self) -> bool:

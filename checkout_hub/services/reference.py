@@ -1,5 +1,5 @@
 """Store data that rarely changes, kept in each process: tax rates, shipping zones with their
-methods, and product images.
+methods, product images, and the global product attributes with their terms.
 
 Every cart read and checkout needs them, and they change only when someone edits the store
 (admin, seed_store, a test's factories). So each process keeps one copy, and a generation
@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 
-from checkout_hub.models import ProductImage, ShippingZone, TaxRate
+from checkout_hub.models import Attribute, ProductImage, ShippingZone, TaxRate
 
 GENERATION_KEY = "hub:reference-generation"
 
@@ -102,6 +102,14 @@ def _load_images() -> dict[int, list[ProductImage]]:
 def images(product_id: int) -> list[ProductImage]:
     """A product's images in their order (none: an empty list)."""
     return _get("images", _load_images).get(product_id, [])
+
+
+def attributes() -> dict[str, Attribute]:
+    """The global attributes by slug (`pa_color`), each with its terms prefetched."""
+    return _get(
+        "attributes",
+        lambda: {a.slug: a for a in Attribute.objects.prefetch_related("terms")},
+    )
 
 
 # --- once per request ---

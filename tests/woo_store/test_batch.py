@@ -18,6 +18,15 @@ BATCH_HEADERS = ("Nonce", "X-WC-Store-API-Nonce", "Nonce-Timestamp", "User-ID")
 
 
 def batch(client, payload, **extra):
+    """POST /batch as a headless client does: the Cart-Token its sub-requests carry rides on
+    the batch request too (only the batch's own token waives the sub-requests' nonce)."""
+    tokens = {
+        sub.get("headers", {}).get("Cart-Token")
+        for sub in payload.get("requests", [])
+        if isinstance(sub, dict) and isinstance(sub.get("headers"), dict)
+    } - {None}
+    if len(tokens) == 1 and "HTTP_CART_TOKEN" not in extra:
+        extra["HTTP_CART_TOKEN"] = tokens.pop()
     return client.post(BATCH, data=json.dumps(payload), content_type="application/json", **extra)
 
 
@@ -81,19 +90,31 @@ def test_logged_in_user_reaches_the_sub_requests(client):
     assert reply.headers["User-ID"] == str(user.pk)
 
 
-def test_sub_request_without_nonce_gets_its_own_401(client):
+def test_sub_requests_share_the_batch_cart_token_and_its_nonce_waiver(client):
     product = ProductFactory()
     token = cart_token(client)
 
-    reply = batch(client, {"requests": [add(product), add(product, token)]})
+    reply = batch(client, {"requests": [add(product), add(product)]}, HTTP_CART_TOKEN=token)
 
     assert reply.status_code == 207
-    missing, added = reply.json()["responses"]
+    # Both sub-requests work on the batch's Cart-Token session, which waives their nonce.
+    assert [r["status"] for r in reply.json()["responses"]] == [201, 201]
+    assert reply.json()["responses"][1]["body"]["items_count"] == 2
+
+
+def test_cart_token_only_in_a_sub_request_does_not_waive_the_nonce(client):
+    product = ProductFactory()
+    token = cart_token(client)
+    payload = {"requests": [add(product, token)]}
+
+    reply = client.post(BATCH, data=json.dumps(payload), content_type="application/json")
+
+    assert reply.status_code == 207
+    (missing,) = reply.json()["responses"]
     assert missing["status"] == 401
     assert missing["body"]["code"] == "woocommerce_rest_missing_nonce"
     assert missing["headers"]["Nonce"]  # the client can retry with it
-    assert added["status"] == 201
-    assert added["body"]["items_count"] == 1
+    assert client.get(f"{BASE}/cart", HTTP_CART_TOKEN=token).json()["items_count"] == 0
 
 
 def test_cookie_session_with_nonce_headers(client):

@@ -181,7 +181,8 @@ def test_apply_coupon_twice_is_coupon_error(client, token):
     assert post(client, "cart/apply-coupon", {"code": "10off"}, token).status_code == 200
     reply = post(client, "cart/apply-coupon", {"code": "10off"}, token)
     assert_error(reply, 400, "woocommerce_rest_cart_coupon_error")
-    assert "already applied" in reply.json()["message"]
+    # CartController::apply_coupon's words.
+    assert reply.json()["message"] == 'Coupon code "10off" has already been applied.'
 
 
 def test_min_spend_coupon_applies_above_the_minimum(client, token):
@@ -209,10 +210,21 @@ def test_coupons_disabled(client, token, settings, method, route):
     assert_error(reply, 404, "woocommerce_rest_cart_coupon_disabled")
 
 
-def test_remove_coupon_not_applied_is_409_with_cart(client, token):
+def test_remove_coupon_not_applied_is_400(client, token):
     add(client, token, TSHIRT)
     reply = post(client, "cart/remove-coupon", {"code": "10off"}, token)
-    assert_error(reply, 409, "woocommerce_rest_cart_coupon_invalid_code")
+    data = assert_error(reply, 400, "woocommerce_rest_cart_coupon_invalid_code")
+    assert reply.json()["message"] == (
+        "Coupon cannot be removed because it is not already applied to the cart."
+    )
+    assert "cart" not in data
+
+
+def test_remove_coupon_unknown_code_is_invalid_coupon_code(client, token):
+    add(client, token, TSHIRT)
+    reply = post(client, "cart/remove-coupon", {"code": "no-such-coupon"}, token)
+    assert_error(reply, 400, "woocommerce_rest_cart_coupon_error")
+    assert reply.json()["message"] == "Invalid coupon code."
 
 
 @pytest.mark.parametrize("method", ["get", "delete"])
@@ -236,9 +248,24 @@ def test_select_shipping_rate_with_shipping_disabled(client, token, settings):
     assert_error(reply, 404, "woocommerce_rest_shipping_disabled")
 
 
-def test_select_shipping_rate_stores_an_unknown_rate_unchecked(client, token):
+def test_select_shipping_rate_unknown_rate_is_refused(client, token):
     add(client, token, TSHIRT)
     reply = post(client, "cart/select-shipping-rate", {"rate_id": "flat_rate:999"}, token)
+    data = assert_error(reply, 400, "woocommerce_rest_invalid_shipping_option")
+    assert data["rate_id"] == "flat_rate:999"
+    cart = client.get(f"{BASE}/cart", HTTP_CART_TOKEN=token).json()
+    assert not any(r["selected"] for p in cart["shipping_rates"] for r in p["shipping_rates"])
+
+
+def test_select_shipping_rate_not_offered_for_the_address_is_refused(client, token):
+    add(client, token, TSHIRT)
+    address = {"country": "US", "state": "TX", "postcode": "73301", "city": "Austin"}
+    reply = post(client, "cart/update-customer", {"shipping_address": address}, token)
+    assert reply.status_code == 200
+    # Express (flat_rate:3) ships to California and New York only.
+    reply = post(client, "cart/select-shipping-rate", {"rate_id": "flat_rate:3"}, token)
+    assert_error(reply, 400, "woocommerce_rest_invalid_shipping_option")
+    reply = post(client, "cart/select-shipping-rate", {"rate_id": "flat_rate:1"}, token)
     assert reply.status_code == 200
 
 

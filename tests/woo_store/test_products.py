@@ -55,6 +55,10 @@ PRODUCT_KEYS = [
     "low_stock_remaining",
     "stock_availability",
     "sold_individually",
+    "weight",
+    "dimensions",
+    "formatted_weight",
+    "formatted_dimensions",
     "add_to_cart",
     "extensions",
     "_links",
@@ -127,11 +131,22 @@ def test_simple_product_values(client, seeded):
         '<span class="woocommerce-Price-amount amount"><bdi>'
         '<span class="woocommerce-Price-currencySymbol">&#36;</span>18.00</bdi></span>'
     )
-    assert body["average_rating"] == "0"
-    assert body["review_count"] == 0
+    # Two seeded reviews: 5 and 4 stars.
+    assert body["average_rating"] == "4.50"
+    assert body["review_count"] == 2
     assert body["categories"][0]["slug"] == "clothing"
     assert body["categories"][0]["link"].endswith("/product-category/clothing/")
-    assert body["tags"] == body["brands"] == body["attributes"] == body["variations"] == []
+    assert [t["slug"] for t in body["tags"]] == ["cotton"]
+    assert body["tags"][0]["link"].endswith("/product-tag/cotton/")
+    assert body["brands"] == [
+        {"id": 1, "name": "Hub Basics", "slug": "hub-basics", "link": body["brands"][0]["link"]}
+    ]
+    assert body["brands"][0]["link"].endswith("/brand/hub-basics/")
+    assert body["attributes"] == body["variations"] == []
+    assert body["weight"] == "0.2"
+    assert body["dimensions"] == {"length": "30", "width": "25", "height": "2"}
+    assert body["formatted_weight"] == "0.2 kg"
+    assert body["formatted_dimensions"] == "30 × 25 × 2 cm"
     assert body["grouped_products"] == []
     assert body["has_options"] is False
     assert body["is_purchasable"] is True
@@ -225,15 +240,16 @@ def test_variable_product_lowest_price_range_and_variations(client, seeded):
     ]
     # The Green variation takes any size: null.
     assert body["variations"][5]["attributes"][1] == {"name": "Size", "value": None}
+    # The global attribute pa_color and its terms, with their ids.
     assert body["attributes"][0] == {
-        "id": 0,
+        "id": 1,
         "name": "Color",
         "taxonomy": "pa_color",
         "has_variations": True,
         "terms": [
-            {"id": 0, "name": "Blue", "slug": "blue", "default": False},
-            {"id": 0, "name": "Red", "slug": "red", "default": False},
-            {"id": 0, "name": "Green", "slug": "green", "default": False},
+            {"id": 1, "name": "Blue", "slug": "blue", "default": False},
+            {"id": 2, "name": "Red", "slug": "red", "default": False},
+            {"id": 3, "name": "Green", "slug": "green", "default": False},
         ],
     }
     assert body["has_options"] is True

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
+from checkout_hub import media
 from checkout_hub.api.money import (  # noqa: F401 - the Store API's money pieces, re-exported
     CURRENCY_KEYS,
     RAW_PRECISION,
@@ -41,6 +42,20 @@ class _AddressBase(serializers.Serializer):
     state = serializers.CharField(required=False, allow_blank=True)
     postcode = serializers.CharField(required=False, allow_blank=True)
     country = serializers.CharField(required=False, allow_blank=True)
+
+    def run_validation(self, data=serializers.empty):
+        # WordPress's schema check, in its words: every address field is a string.
+        name = self.field_name or "address"
+        if data is not serializers.empty and data is not None and not isinstance(data, dict):
+            raise serializers.ValidationError(
+                [f"{name} is not of type object."], code="rest_invalid_type"
+            )
+        for key, value in (data if isinstance(data, dict) else {}).items():
+            if key in self.fields and isinstance(value, dict | list | bool):
+                raise serializers.ValidationError(
+                    [f"{name}[{key}] is not of type string."], code="rest_invalid_type"
+                )
+        return super().run_validation(data)
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
@@ -75,18 +90,22 @@ def images(product: Product) -> list[dict]:
     own = reference.images(product.pk)
     if not own and product.parent_id:
         own = reference.images(product.parent_id)
-    return [
-        {
-            "id": image.pk,
-            "src": image.src,
-            "thumbnail": image.src,
-            "srcset": "",
-            "sizes": "",
-            "name": image.name,
-            "alt": image.alt,
-        }
-        for image in own
-    ]
+    result = []
+    for image in own:
+        # The hub's own images come in several widths (srcset); any other URL as it is.
+        sizes = media.image_sizes(image.src) or {"thumbnail": image.src, "srcset": "", "sizes": ""}
+        result.append(
+            {
+                "id": image.pk,
+                "src": image.src,
+                "thumbnail": sizes["thumbnail"],
+                "srcset": sizes["srcset"],
+                "sizes": sizes["sizes"],
+                "name": image.name,
+                "alt": image.alt,
+            }
+        )
+    return result
 
 
 class ImageSerializer(serializers.Serializer):

@@ -24,12 +24,12 @@ from rest_framework import serializers
 
 from checkout_hub.models import Product
 from checkout_hub.services import cart as cart_service
-from checkout_hub.services import catalog, money
+from checkout_hub.services import catalog, money, reference
 
 from .common import ImageSerializer, MoneyObject, images, low_stock_remaining, permalink
 
 # What a product list needs loaded up front (with select_related("parent")).
-PRODUCT_PREFETCH = ("categories", "variations")  # images: services.reference, no query
+PRODUCT_PREFETCH = ("categories", "tags", "brands", "variations")  # images: no query
 
 VARIABLE = Product.Type.VARIABLE
 VARIATION = Product.Type.VARIATION
@@ -228,6 +228,52 @@ def availability(product: Product) -> dict:
     return {"text": "", "class": "in-stock"}
 
 
+# --- weight and dimensions (wc_format_weight, wc_format_dimensions) ------------------------
+WEIGHT_UNIT, DIMENSION_UNIT = "kg", "cm"  # WooCommerce's defaults
+
+
+def _decimal_text(value) -> str:
+    """wc_format_localized_decimal of a stored number: no trailing zeros, "" when unset."""
+    if value is None:
+        return ""
+    text = format(Decimal(value).normalize(), "f")
+    return "" if text in ("0", "") else text
+
+
+def weight_text(product: Product) -> str:
+    grams = product.effective_weight_grams
+    return "" if grams is None else _decimal_text(Decimal(grams) / 1000)
+
+
+def dimensions(product: Product) -> dict:
+    length, width, height = product.effective_dimensions_cm()
+    return {
+        "length": _decimal_text(length),
+        "width": _decimal_text(width),
+        "height": _decimal_text(height),
+    }
+
+
+def formatted_weight(product: Product) -> str:
+    weight = weight_text(product)
+    return f"{weight} {WEIGHT_UNIT}" if weight else "N/A"
+
+
+def formatted_dimensions(product: Product) -> str:
+    # wc_format_dimensions joins the set ones with " &times; "; the Store API decodes it.
+    parts = [v for v in dimensions(product).values() if v]
+    return f"{' × '.join(parts)} {DIMENSION_UNIT}" if parts else "N/A"
+
+
+def term_list(terms, base: str) -> list[dict]:
+    """ProductSchema::get_term_list: {id, name, slug, link} with the term's archive link."""
+    root = settings.HUB_PUBLIC_URL
+    return [
+        {"id": t.pk, "name": t.name, "slug": t.slug, "link": f"{root}/{base}/{t.slug}/"}
+        for t in terms
+    ]
+
+
 # --- attributes and variations ------------------------------------------------------------
 def _is_taxonomy(attribute: dict) -> bool:
     return str(attribute.get("slug", "")).startswith("pa_")
@@ -240,6 +286,7 @@ def _term_slug(attribute: dict, value: str) -> str:
 
 def product_attributes(product: Product) -> list[dict]:
     result = []
+    known = reference.attributes()
     for attribute in product.attributes or []:
         if not isinstance(attribute, dict):
             continue
@@ -247,21 +294,28 @@ def product_attributes(product: Product) -> list[dict]:
         # Only visible or variation attributes are exposed.
         if not attribute.get("visible", True) and not variation:
             continue
+        # A global (pa_) attribute and its terms carry their ids; a custom one has none.
+        taxonomy = known.get(attribute.get("slug", "")) if _is_taxonomy(attribute) else None
+        terms = {t.slug: t for t in taxonomy.terms.all()} if taxonomy else {}
+        options = []
+        for option in attribute.get("options", []):
+            slug = _term_slug(attribute, str(option)) or str(option)
+            term = terms.get(slug)
+            options.append(
+                {
+                    "id": term.pk if term else 0,
+                    "name": term.name if term else str(option),
+                    "slug": slug,
+                    "default": False,
+                }
+            )
         result.append(
             {
-                "id": 0,
+                "id": taxonomy.pk if taxonomy else 0,
                 "name": attribute.get("name", ""),
                 "taxonomy": attribute.get("slug") if _is_taxonomy(attribute) else None,
                 "has_variations": variation,
-                "terms": [
-                    {
-                        "id": 0,
-                        "name": str(option),
-                        "slug": _term_slug(attribute, str(option)) or str(option),
-                        "default": False,
-                    }
-                    for option in attribute.get("options", [])
-                ],
+                "terms": options,
             }
         )
     return result
@@ -407,6 +461,12 @@ class ProductPricesSerializer(MoneyObject):
         return {"min_amount": _amount(span[0]), "max_amount": _amount(span[1])}
 
 
+class DimensionsSerializer(serializers.Serializer):
+    length = serializers.CharField()
+    width = serializers.CharField()
+    height = serializers.CharField()
+
+
 class TermSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -489,6 +549,11 @@ class ProductSerializer(serializers.Serializer):
     low_stock_remaining = serializers.SerializerMethodField()
     stock_availability = serializers.SerializerMethodField()
     sold_individually = serializers.BooleanField(read_only=True)
+    # Current WooCommerce: the weight and dimensions in the store's units (kg, cm), as strings.
+    weight = serializers.SerializerMethodField()
+    dimensions = serializers.SerializerMethodField()
+    formatted_weight = serializers.SerializerMethodField()
+    formatted_dimensions = serializers.SerializerMethodField()
     add_to_cart = serializers.SerializerMethodField()
     extensions = serializers.SerializerMethodField()
 
@@ -539,10 +604,22 @@ class ProductSerializer(serializers.Serializer):
         ]
 
     def get_tags(self, product) -> TermSerializer(many=True):
-        return []  # the hub's catalogue has no tags
+        return term_list(product.tags.all(), "product-tag")
 
     def get_brands(self, product) -> TermSerializer(many=True):
-        return []  # nor brands
+        return term_list(product.brands.all(), "brand")
+
+    def get_weight(self, product) -> str:
+        return weight_text(product)
+
+    def get_dimensions(self, product) -> DimensionsSerializer:
+        return dimensions(product)
+
+    def get_formatted_weight(self, product) -> str:
+        return formatted_weight(product)
+
+    def get_formatted_dimensions(self, product) -> str:
+        return formatted_dimensions(product)
 
     def get_attributes(self, product) -> AttributeSerializer(many=True):
         return product_attributes(product)

@@ -65,6 +65,23 @@ class AdditionalFields(serializers.DictField):
         return _check_additional_fields(super().to_internal_value(data))
 
 
+class _PaymentDataList(serializers.ListSerializer):
+    """`payment_data` as WordPress's schema checks it: an array of {key, value} objects."""
+
+    def run_validation(self, data=serializers.empty):
+        name = self.field_name or "payment_data"
+        if data is not serializers.empty and not isinstance(data, list):
+            raise serializers.ValidationError(
+                [f"{name} is not of type array."], code="rest_invalid_type"
+            )
+        for index, item in enumerate(data if isinstance(data, list) else []):
+            if not isinstance(item, dict):
+                raise serializers.ValidationError(
+                    [f"{name}[{index}] is not of type object."], code="rest_invalid_type"
+                )
+        return super().run_validation(data)
+
+
 class PaymentDataItem(serializers.Serializer):
     key = serializers.CharField()
     value = serializers.JSONField()
@@ -73,6 +90,9 @@ class PaymentDataItem(serializers.Serializer):
         if not isinstance(value, str | bool | int | float) and value is not None:
             raise serializers.ValidationError("value must be a string or a boolean.")
         return value
+
+    class Meta:
+        list_serializer_class = _PaymentDataList
 
 
 class CheckoutUpdateRequest(serializers.Serializer):

@@ -68,13 +68,16 @@ class WooSessionView(WooView):
         current = getattr(self, "session", None)
         if current is not None:
             session.apply(response, current)
+        # A cart belongs to one buyer: WooCommerce's cart routes tell every proxy and browser
+        # cache not to keep it (errors included).
+        response["Cache-Control"] = "no-store"
         return response
 
     # --- the nonce rule (reference §5) ---
     def check_nonce(self, request) -> None:
         if request.method not in self.nonce_methods or settings.WOO_STORE_DISABLE_NONCE_CHECK:
             return
-        if self.session.token_valid or self.browsable_api_session(request):
+        if self.token_waives_nonce(request) or self.browsable_api_session(request):
             return
         given = session.nonce_given(request)
         if not given:
@@ -85,6 +88,13 @@ class WooSessionView(WooView):
             )
         if not session.verify_nonce(given, self.session.key, self.session.user_id):
             raise WooError("woocommerce_rest_invalid_nonce", "Nonce is invalid.", 403)
+
+    def token_waives_nonce(self, request) -> bool:
+        """A valid Cart-Token stands in for the nonce. Inside a batch only the batch request's
+        own token counts: one given only in a sub-request's `headers` does not waive it."""
+        if not self.session.token_valid:
+            return False
+        return getattr(request._request, "woo_batch_token_valid", True)
 
     def browsable_api_session(self, request) -> bool:
         """DRF's browsable API cannot send a Nonce header, so a browser on the HTML pages may

@@ -191,6 +191,15 @@ BATCH_REPLY = inline_serializer(
 
 
 # --- the route ---
+def is_store_path(path: str) -> bool:
+    """A REST route under the Store API namespace: `/wc/store/...` (or `/wp-json/wc/store/...`),
+    judged on the path alone, never on its query string or fragment."""
+    route = urlsplit(path.strip()).path.lstrip("/").lower()
+    if route.startswith("wp-json/"):
+        route = route[len("wp-json/") :]
+    return route == "wc/store" or route.startswith("wc/store/")
+
+
 def _error_envelope(err: VendorError) -> dict:
     body = {"code": err.vendor_code, "message": err.message, "data": {"status": err.status_code}}
     return {"body": body, "status": err.status_code, "headers": {}}
@@ -230,9 +239,10 @@ class BatchView(WooView):
         self.callback_reached = True
         self.jar = dict(request.COOKIES)
         # Batch.php checks every path before running any, and fails the whole batch.
-        for item in data["requests"]:
-            if "wc/store" not in item["path"].lower():
-                raise WooError("woocommerce_rest_invalid_path", "Invalid path provided.", 400)
+        # A path must *be* a Store API route: `wc/store` only in the query string, the fragment
+        # or mid-path (or an empty path) fails the whole batch before anything runs.
+        if not all(is_store_path(item["path"]) for item in data["requests"]):
+            raise WooError("woocommerce_rest_invalid_path", "Invalid path provided.", 400)
 
         planned = [self.match(item) for item in data["requests"]]
         failed = any(isinstance(match, VendorError) for match in planned)
@@ -292,6 +302,11 @@ class BatchView(WooView):
         outer = request._request
         payload = json.dumps(item["body"]).encode() if item["body"] else b""
         environ = {key: outer.META[key] for key in CONNECTION_META if key in outer.META}
+        # The batch request's own Cart-Token names the session of every sub-request that gives
+        # none; only that outer token waives the nonce (see WooSessionView.token_waives_nonce).
+        outer_token = request.headers.get("Cart-Token", "")
+        if outer_token:
+            environ["HTTP_CART_TOKEN"] = outer_token
         for name, value in item["headers"].items():
             key = name.upper().replace("-", "_")
             if key in IGNORED_HEADERS:
@@ -314,6 +329,7 @@ class BatchView(WooView):
         sub = WSGIRequest(environ)
         sub.COOKIES = dict(self.jar)
         sub.user = request.user
+        sub.woo_batch_token_valid = session.decode_token(outer_token) is not None
         if hasattr(outer, "session"):
             sub.session = outer.session
         sub.correlation_id = getattr(outer, "correlation_id", "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 
 from checkout_hub.api.representation import represent
@@ -63,7 +64,10 @@ class CartRoute(WooSessionView):
             )
         cart = self.writable_cart()
         variation = {v["attribute"]: v["value"] for v in data.get("variation") or []}
-        item = cart_service.add_item(cart, data["id"], data["quantity"], variation=variation)
+        # A new line outside the quantity limits is refused like an existing one (not clamped).
+        item = cart_service.add_item(
+            cart, data["id"], data["quantity"], variation=variation, clamp=False
+        )
         self.after_write(cart)
         return item
 
@@ -128,7 +132,7 @@ class UpdateItemView(CartRoute):
             # No quantity: WooCommerce answers the unchanged cart, even for an unknown key.
             return self.cart_response()
         cart = self.existing_cart(CartItemNotFound(key=data["key"]))
-        cart_service.update_quantity(cart, data["key"], data["quantity"])
+        cart_service.update_quantity(cart, data["key"], data["quantity"], limits_first=True)
         self.after_write(cart)
         return self.cart_response()
 
@@ -153,6 +157,8 @@ class RemoveCouponView(CartRoute):
     def post(self, request):
         self.require_coupons()
         data = self.validated(CouponRequest)
+        if not cart_service.coupon_exists(data["code"]):
+            raise WooError("woocommerce_rest_cart_coupon_error", "Invalid coupon code.", 400)
         cart = self.existing_cart(CouponNotApplied(code=data["code"]))
         cart_service.remove_coupon(cart, data["code"])
         self.after_write(cart)
@@ -191,8 +197,8 @@ class SelectShippingRateView(CartRoute):
         if not data["rate_id"]:
             raise WooError("woocommerce_rest_cart_missing_rate_id", "Invalid Rate ID.", 400)
         cart = self.writable_cart()
-        # Stored unchecked, as WooCommerce does: a bad id surfaces at checkout.
-        cart_service.select_shipping_rate(cart, data["rate_id"])
+        # A rate id that names no rate is refused now, not only at checkout.
+        cart_service.select_shipping_rate(cart, data["rate_id"], check=True)
         self.after_write(cart)
         return self.cart_response()
 
@@ -262,7 +268,7 @@ class ItemByKeyView(ItemsRoute):
         data = self.validated(QuantityRequest)
         self.line(key)  # 409 for an unknown key, so the cart exists below
         cart = self.session.cart
-        cart_service.update_quantity(cart, key, data["quantity"])
+        cart_service.update_quantity(cart, key, data["quantity"], limits_first=True)
         self.after_write(cart)
         return Response(self.item_data(self.line(key)))
 
@@ -330,3 +336,25 @@ class CouponByCodeView(CouponsView):
 
     def post(self, request, code):
         raise errors.no_route()
+
+
+# --- /cart/extensions ---
+class ExtensionsRequest(serializers.Serializer):
+    namespace = serializers.CharField(required=False, allow_blank=True, default="")
+    data = serializers.DictField(required=False, default=dict)
+
+
+class ExtensionsView(CartRoute):
+    """POST /cart/extensions: data for an extension's registered update callback. The hub
+    registers no extension, so every namespace is unknown (CartExtensionsSchema's error)."""
+
+    serializer_class = ExtensionsRequest
+
+    @extend_schema(request=ExtensionsRequest, responses=CartSerializer)
+    def post(self, request):
+        data = self.validated(ExtensionsRequest)
+        raise WooError(
+            "woocommerce_rest_cart_extensions_error",
+            f"There is no such namespace registered: {data['namespace']}.",
+            400,
+        )

@@ -15,6 +15,8 @@ pagination headers `checkout_hub.wordpress`'s.
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils.http import http_date
@@ -24,8 +26,8 @@ from rest_framework.response import Response
 
 from checkout_hub import clock
 from checkout_hub.api.representation import represent
-from checkout_hub.models import Product
-from checkout_hub.services import catalog
+from checkout_hub.models import Brand, Product, Tag
+from checkout_hub.services import catalog, taxonomy
 from checkout_hub.wordpress.pagination import pagination_headers
 from checkout_hub.wordpress.params import (
     IdListField,
@@ -61,6 +63,8 @@ ORDERBY = (
 PRODUCT_TYPES = ("simple", "grouped", "external", "variable", "variation")
 STOCK_STATUSES = ("instock", "outofstock", "onbackorder")
 OPERATORS = ("in", "not_in", "and")
+CATALOG_VISIBILITY = ("any", "visible", "catalog", "search", "hidden")
+RATINGS = ("1", "2", "3", "4", "5")
 
 
 class ProductsQuerySerializer(serializers.Serializer):
@@ -89,14 +93,36 @@ class ProductsQuerySerializer(serializers.Serializer):
     featured = WPBooleanField(required=False)
     category = StringListField(help_text="Category IDs or slugs, comma separated.")
     category_operator = WPChoiceField(OPERATORS, default="in", required=False)
-    brand = StringListField(help_text="Brand IDs or slugs (the hub has no brands).")
+    brand = StringListField(help_text="Brand IDs or slugs, comma separated.")
     brand_operator = WPChoiceField(OPERATORS, default="in", required=False)
-    tag = StringListField(help_text="Tag IDs or slugs (the hub has no tags).")
+    tag = StringListField(help_text="Tag IDs or slugs, comma separated.")
     tag_operator = WPChoiceField(OPERATORS, default="in", required=False)
     on_sale = WPBooleanField(required=False)
     min_price = WPStringField(help_text="Minimum price in minor units (1800 = 18.00).")
     max_price = WPStringField(help_text="Maximum price in minor units.")
     stock_status = StringListField(enum=STOCK_STATUSES, help_text="instock, outofstock, …")
+    # attributes[i][attribute|term_id|slug|operator] is read by `indexed_objects`.
+    attribute_relation = WPChoiceField(("or", "and"), default="and", required=False)
+    catalog_visibility = WPChoiceField(CATALOG_VISIBILITY, required=False)
+    rating = StringListField(enum=RATINGS, help_text="Rounded average ratings, 1 to 5.")
+
+
+_INDEXED = re.compile(r"^(?P<name>\w+)\[(?P<index>\d+)\]\[(?P<key>\w+)\](?P<many>\[\])?$")
+
+
+def indexed_objects(request, params: dict, name: str) -> list[dict]:
+    """A list-of-objects parameter as PHP reads it: `name[0][key]=value` in the query string
+    (read_params flattens these), or a JSON list of objects in the body."""
+    given = params.get(name)
+    if isinstance(given, list) and all(isinstance(v, dict) for v in given):
+        return given
+    found: dict[int, dict] = {}
+    for key, values in request.query_params.lists():
+        match = _INDEXED.match(key)
+        if match and match["name"] == name:
+            item = found.setdefault(int(match["index"]), {})
+            item[match["key"]] = values if match["many"] else values[-1]
+    return [found[i] for i in sorted(found)]
 
 
 # --- the query (ProductQuery) -------------------------------------------------------------
@@ -161,9 +187,22 @@ def filter_products(q: dict) -> QuerySet:
         refs = [absint(v) for v in values] if values[0].isdigit() else values
         groups = catalog.category_groups(refs)
         queryset = catalog.filter_terms(queryset, groups, q.get("category_operator", "in"))
-    for taxonomy in ("tag", "brand"):  # the hub has neither: no term ever matches
-        if q.get(taxonomy):
-            queryset = catalog.filter_terms(queryset, None, q.get(f"{taxonomy}_operator", "in"))
+    for name, model in (("tag", Tag), ("brand", Brand)):
+        if q.get(name):
+            values = q[name]
+            refs = [absint(v) for v in values] if values[0].isdigit() else values
+            groups = taxonomy.term_groups(model, refs)
+            queryset = taxonomy.filter_terms(
+                queryset, model, groups, q.get(f"{name}_operator", "in")
+            )
+    if q.get("attributes"):
+        queryset = taxonomy.filter_attributes(
+            queryset, q["attributes"], q.get("attribute_relation", "and")
+        )
+    if q.get("catalog_visibility"):
+        queryset = taxonomy.filter_catalog_visibility(queryset, q["catalog_visibility"])
+    if q.get("rating"):
+        queryset = taxonomy.filter_rating(queryset, q["rating"])
 
     if "on_sale" in q:
         queryset = catalog.filter_on_sale(queryset, q["on_sale"], at=now)
@@ -215,6 +254,7 @@ class ProductsView(ProductView):
     )
     def get(self, request, *args, **kwargs):
         q = self.validated(ProductsQuerySerializer)
+        q["attributes"] = indexed_objects(request, self.params(), "attributes")
         queryset = filter_products(q)
         total = queryset.count()
         per_page = q["per_page"]

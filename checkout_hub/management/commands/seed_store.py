@@ -15,14 +15,19 @@ from django.core.management.base import BaseCommand
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from checkout_hub import seeding
+from checkout_hub import media, seeding
 from checkout_hub.models import (
+    Attribute,
+    AttributeTerm,
+    Brand,
     Category,
     Coupon,
     Product,
     ProductImage,
+    Review,
     ShippingMethod,
     ShippingZone,
+    Tag,
     TaxRate,
 )
 from checkout_hub.services import reference
@@ -32,7 +37,8 @@ SEEDED_AT = dt.datetime(2025, 1, 1, 9, 0, tzinfo=dt.UTC)
 
 
 def placeholder(text: str) -> str:
-    return f"https://placehold.co/600x600/png?text={text.replace(' ', '+')}"
+    # The hub's own image (checkout_hub.media): no outside host, so images work offline.
+    return media.placeholder_url(text)
 
 
 # --- categories ---
@@ -382,6 +388,51 @@ TAX_RATES = [
 ]
 
 SEEDED_MODELS = [Category, Product, ProductImage, Coupon, ShippingZone, ShippingMethod, TaxRate]
+SEEDED_MODELS += [Tag, Brand, Attribute, AttributeTerm, Review]
+
+# --- tags, brands, global attributes, reviews, dimensions (the filter blocks' data) ---
+TAGS = [
+    {"id": 1, "name": "Cotton", "slug": "cotton", "products": [1, 2, 3, 13]},
+    {"id": 2, "name": "Winter", "slug": "winter", "products": [5, 13]},
+    {"id": 3, "name": "Wall art", "slug": "wall-art", "products": [8, 9]},
+    {"id": 4, "name": "Vinyl", "slug": "vinyl", "products": [10]},
+]
+BRANDS = [
+    {"id": 1, "name": "Hub Basics", "slug": "hub-basics", "products": [1, 2, 3, 13],
+     "description": "Everyday cotton wear."},
+    {"id": 2, "name": "Northwind", "slug": "northwind", "products": [4, 5, 6, 7],
+     "description": "Accessories for every season."},
+    {"id": 3, "name": "Studio Hub", "slug": "studio-hub", "products": [8, 9, 10, 11],
+     "description": "Records and prints."},
+]  # fmt: skip
+# The Hoodie's pa_color and pa_size, as global attributes with their terms (ids fixed).
+ATTRIBUTES = [
+    {
+        "id": 1,
+        "name": "Color",
+        "slug": "pa_color",
+        "terms": [(1, "Blue"), (2, "Red"), (3, "Green")],
+    },
+    {"id": 2, "name": "Size", "slug": "pa_size", "terms": [(4, "S"), (5, "M"), (6, "L")]},
+]
+REVIEWS = [  # (id, product, reviewer, rating, verified, text)
+    (1, 1, "Ray Stantz", 5, True, "Soft, and it survived the wash."),
+    (2, 1, "Egon Spengler", 4, False, "Fits as expected."),
+    (3, 13, "Winston Zeddemore", 5, True, "Warm and well made."),
+    (4, 13, "Janine Melnitz", 3, True, "The sleeves run long."),
+    (5, 5, "Dana Barrett", 4, False, "A good beanie for the price."),
+    (6, 10, "Louis Tully", 5, True, "Great pressing."),
+]
+DIMENSIONS_CM = {  # product: (length, width, height)
+    1: ("30", "25", "2"),
+    2: ("32", "26", "3"),
+    3: ("30", "25", "3"),
+    4: ("25", "20", "12"),
+    8: ("70", "50", "0.5"),
+    9: ("70", "50", "0.5"),
+    10: ("31.5", "31.5", "0.5"),
+    13: ("40", "35", "6"),
+}
 
 # Defaults every product starts from, so a re-run resets fields an entry leaves out.
 PRODUCT_DEFAULTS = {
@@ -426,6 +477,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.seed_categories()
             self.seed_products()
+            self.seed_taxonomies()
             self.seed_coupons()
             self.seed_shipping()
             self.seed_taxes()
@@ -462,6 +514,47 @@ class Command(BaseCommand):
                         "position": position,
                     },
                 )
+
+    def seed_taxonomies(self):
+        for model, entries in ((Tag, TAGS), (Brand, BRANDS)):
+            for entry in entries:
+                data = dict(entry)
+                products = data.pop("products")
+                term, _ = model.objects.update_or_create(pk=data.pop("id"), defaults=data)
+                term.products.set(products)
+        for entry in ATTRIBUTES:
+            attribute, _ = Attribute.objects.update_or_create(
+                pk=entry["id"], defaults={"name": entry["name"], "slug": entry["slug"]}
+            )
+            for order, (term_id, name) in enumerate(entry["terms"]):
+                AttributeTerm.objects.update_or_create(
+                    pk=term_id,
+                    defaults={
+                        "attribute": attribute,
+                        "name": name,
+                        "slug": name.lower(),
+                        "menu_order": order,
+                    },
+                )
+        Review.objects.exclude(pk__in=[r[0] for r in REVIEWS]).delete()
+        for pk, product_id, reviewer, rating, verified, text in REVIEWS:
+            Review.objects.update_or_create(
+                pk=pk,
+                defaults={
+                    "product_id": product_id,
+                    "reviewer": reviewer,
+                    "reviewer_email": f"{reviewer.split()[0].lower()}@example.com",
+                    "review": text,
+                    "rating": rating,
+                    "verified": verified,
+                    "status": Review.Status.APPROVED,
+                    "created_at": SEEDED_AT + dt.timedelta(days=pk),
+                },
+            )
+        for product_id, (length, width, height) in DIMENSIONS_CM.items():
+            Product.objects.filter(pk=product_id).update(
+                length_cm=Decimal(length), width_cm=Decimal(width), height_cm=Decimal(height)
+            )
 
     def seed_coupons(self):
         defaults = {
@@ -539,6 +632,10 @@ class Command(BaseCommand):
             f"  shipping zones:   {ShippingZone.objects.count()}",
             f"  shipping methods: {ShippingMethod.objects.count()}",
             f"  tax rates:        {TaxRate.objects.count()}",
+            f"  tags, brands:     {Tag.objects.count()}, {Brand.objects.count()}",
+            f"  attributes:       {Attribute.objects.count()} "
+            f"({AttributeTerm.objects.count()} terms)",
+            f"  reviews:          {Review.objects.count()}",
             "",
             f"Admin user ({'created' if admin_created else 'ready'}): "
             f"{settings.HUB_PUBLIC_URL}/admin/",
