@@ -18,7 +18,7 @@ from checkout_hub.models import Order, Payment
 
 from .. import statuses
 from ..errors import OrderNotFound, PaymentFailed
-from .stripe_gateway import StripeGateway, _error_facts, _message, client
+from .stripe_gateway import StripeGateway, _error_facts, _message, client, pending_payment
 from .stripe_onsite import wire
 
 PLACEHOLDER = "{CHECKOUT_SESSION_ID}"
@@ -67,14 +67,7 @@ def start(
     order: Order, *, success_url: str, cancel_url: str | None = None, metadata: dict | None = None
 ) -> dict:
     """Create the Checkout Session for `order`; returns it (its `url` is the payment page)."""
-    payment = Payment.objects.create(
-        order=order,
-        gateway=StripeGateway.id,
-        amount=order.total,
-        currency=order.currency,
-        status=Payment.Status.PENDING,
-        data={"flow": "checkout_session"},
-    )
+    payment = pending_payment(order, flow="checkout_session")
     meta = {"order_id": str(order.pk), "order_number": order.number, **(metadata or {})}
     params = {
         "mode": "payment",

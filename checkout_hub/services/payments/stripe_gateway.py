@@ -170,13 +170,7 @@ class StripeGateway(Gateway):
     def process(self, order: Order, payment_data: dict) -> PaymentOutcome:
         method = payment_data.get("payment_method") or None
         return_url = return_url_for(order, payment_data)
-        payment = Payment.objects.create(
-            order=order,
-            gateway=self.id,
-            amount=order.total,
-            currency=order.currency,
-            status=Payment.Status.PENDING,
-        )
+        payment = pending_payment(order)
         options: dict = {}
         scenario = scenarios.current()
         if scenario is not None and _is_fake():
@@ -321,16 +315,7 @@ def settle(order: Order, intent: dict | None = None) -> str:
             return Order.objects.get(pk=order.pk).status
         order = Order.objects.select_for_update().get(pk=order.pk)
         if status in ("requires_payment_method", "canceled"):
-            error = intent.get("last_payment_error") or {}
-            exc = PaymentDeclined(
-                error.get("message") or "The payment was not completed.",
-                error_type=error.get("type") or "card_error",
-                gateway_code=error.get("code") or "payment_intent_authentication_failure",
-                decline_code=error.get("decline_code"),
-                param=error.get("param"),
-                reference=intent["id"],
-                payment=locked,
-            )
+            exc = intent_declined(intent, locked, "payment_intent_authentication_failure")
             fail(order, StripeGateway.id, exc)
             return order.status
         outcome = StripeGateway().outcome(locked, intent)
@@ -370,6 +355,34 @@ def payment_method_for_card(number: str) -> str:
             request_id=exc.request_id,
         ) from exc
     return method.id
+
+
+def pending_payment(order: Order, **data) -> Payment:
+    """The pending Payment row a Stripe flow starts with (`data`: what the flow keeps)."""
+    return Payment.objects.create(
+        order=order,
+        gateway=StripeGateway.id,
+        amount=order.total,
+        currency=order.currency,
+        status=Payment.Status.PENDING,
+        data=data,
+    )
+
+
+def intent_declined(intent, payment: Payment, default_code: str, **facts) -> PaymentDeclined:
+    """The decline a PaymentIntent that ended without paying reports (its last_payment_error,
+    else `default_code`)."""
+    error = intent.get("last_payment_error") or {}
+    return PaymentDeclined(
+        error.get("message") or "The payment was not completed.",
+        error_type=error.get("type") or "card_error",
+        gateway_code=error.get("code") or default_code,
+        decline_code=error.get("decline_code"),
+        param=error.get("param"),
+        reference=intent["id"],
+        payment=payment,
+        **facts,
+    )
 
 
 # Stripe events that move an order's PaymentIntent (what WooCommerce Stripe's webhook handles).

@@ -19,7 +19,14 @@ from checkout_hub.models import Order, Payment
 
 from .. import statuses
 from ..errors import OrderNotFound, PaymentDeclined, PaymentFailed
-from .stripe_gateway import StripeGateway, _error_facts, _message, client
+from .stripe_gateway import (
+    StripeGateway,
+    _error_facts,
+    _message,
+    client,
+    intent_declined,
+    pending_payment,
+)
 
 # Intent statuses the buyer has not finished with yet (nothing to settle).
 UNFINISHED = {"requires_payment_method", "requires_confirmation", "requires_action"}
@@ -47,14 +54,7 @@ class Settled:
 
 def start(order: Order, *, metadata: dict | None = None) -> Started:
     """Create the PaymentIntent for `order` (unconfirmed) and its pending Payment row."""
-    payment = Payment.objects.create(
-        order=order,
-        gateway=StripeGateway.id,
-        amount=order.total,
-        currency=order.currency,
-        status=Payment.Status.PENDING,
-        data={"flow": "onsite"},
-    )
+    payment = pending_payment(order, flow="onsite")
     try:
         intent = client().v1.payment_intents.create(
             params={
@@ -136,15 +136,8 @@ def confirm(intent_id: str) -> Settled:
         if status in UNFINISHED and not error:
             return Settled(order, intent, paid=False)
         if status in ("requires_payment_method", "canceled"):
-            declined = PaymentDeclined(
-                error.get("message") or "The payment was not completed.",
-                error_type=error.get("type") or "card_error",
-                gateway_code=error.get("code") or "payment_intent_payment_attempt_failed",
-                decline_code=error.get("decline_code"),
-                param=error.get("param"),
-                reference=intent["id"],
-                payment=locked,
-                order=order,
+            declined = intent_declined(
+                intent, locked, "payment_intent_payment_attempt_failed", order=order
             )
             if status == "canceled":
                 if locked.status != Payment.Status.FAILED:
