@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "checkout_hub.api.fallback.FallbackMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The shared hub clock, taken once per request; every reply carries X-Hub-Time.
+    "checkout_hub.middleware.HubClockMiddleware",
     "checkout_hub.middleware.RequestJournalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -9,6 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
+from checkout_hub import clock
 from checkout_hub.api import VendorAPIView
 from checkout_hub.api.errors import ErrorHandler, ErrorTable, Row, Situation, WireError
 from checkout_hub.models import ScenarioRule, Vendor
@@ -117,3 +118,58 @@ class ScenariosView(HubAPIView):
     def delete(self, request):
         ScenarioRule.objects.all().delete()  # the delete signal forgets the cached rules
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _clock_body() -> dict:
+    return {"now": clock.now().isoformat().replace("+00:00", "Z"), "frozen": clock.is_frozen()}
+
+
+class ClockChangeSerializer(serializers.Serializer):
+    freeze = serializers.DateTimeField(required=False, help_text="Stop the clock at this instant.")
+    advance = serializers.FloatField(
+        required=False, help_text="Move the clock on by this many seconds (frozen or not)."
+    )
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    name: f"Unknown field. Valid fields: {', '.join(self.fields)}."
+                    for name in unknown
+                }
+            )
+        if not attrs:
+            raise serializers.ValidationError("Send freeze (an ISO 8601 instant) or advance.")
+        return attrs
+
+
+HubClock = inline_serializer(
+    "HubClock", {"now": serializers.DateTimeField(), "frozen": serializers.BooleanField()}
+)
+
+
+class ClockView(HubAPIView):
+    """The hub's clock, shared by every worker: GET reads it; POST `{"freeze": instant}` stops
+    it there and/or `{"advance": seconds}` moves it on; DELETE goes back to real time."""
+
+    serializer_class = ClockChangeSerializer
+
+    @extend_schema(responses=HubClock)
+    def get(self, request):
+        return Response(_clock_body())
+
+    @extend_schema(request=ClockChangeSerializer, responses=HubClock)
+    def post(self, request):
+        serializer = ClockChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if "freeze" in serializer.validated_data:
+            clock.freeze(serializer.validated_data["freeze"])
+        if "advance" in serializer.validated_data:
+            clock.advance(serializer.validated_data["advance"])
+        return Response(_clock_body())
+
+    @extend_schema(request=None, responses=HubClock)
+    def delete(self, request):
+        clock.unfreeze()
+        return Response(_clock_body())
