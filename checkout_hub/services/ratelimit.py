@@ -11,9 +11,8 @@ Vendors choose the numbers and the key (WooCommerce: per user, else per IP; Flue
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
