@@ -14,6 +14,7 @@ urlpatterns = [
     path("__hub/health", control.HealthView.as_view(), name="hub-health"),
     path("__hub/scenarios", control.ScenariosView.as_view(), name="hub-scenarios"),
     path("__hub/clock", control.ClockView.as_view(), name="hub-clock"),
+    path("__hub/reset", control.ResetView.as_view(), name="hub-reset"),
     path("__hub/schema/", SpectacularAPIView.as_view(), name="hub-schema"),
     path("__hub/docs/", SpectacularSwaggerView.as_view(url_name="hub-schema"), name="hub-docs"),
     path("", include("woo_store.urls")),

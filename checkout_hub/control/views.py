@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import connection
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
@@ -14,6 +14,7 @@ from checkout_hub.api import VendorAPIView
 from checkout_hub.api.errors import ErrorHandler, ErrorTable, Row, Situation, WireError
 from checkout_hub.models import ScenarioRule, Vendor
 from checkout_hub.services import errors, scenarios
+from checkout_hub.services import reset as reset_service
 
 
 def _valid_names(exc, at) -> dict:
@@ -173,3 +174,84 @@ class ClockView(HubAPIView):
     def delete(self, request):
         clock.unfreeze()
         return Response(_clock_body())
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, listing the valid ones (a typo is not ignored)."""
+
+    def validate(self, attrs):
+        if isinstance(self.initial_data, dict):
+            unknown = sorted(set(self.initial_data) - set(self.fields))
+            if unknown:
+                valid = ", ".join(self.fields)
+                raise serializers.ValidationError(
+                    {name: f"Unknown field. Valid fields: {valid}." for name in unknown}
+                )
+        return attrs
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        ]
+    }
+)
+class ScopeField(serializers.Field):
+    def to_internal_value(self, data):
+        if isinstance(data, str) or (
+            isinstance(data, list) and data and all(isinstance(n, str) for n in data)
+        ):
+            return data
+        raise serializers.ValidationError("A scope name or a list of them.")
+
+    def to_representation(self, value):
+        return value
+
+
+class ResetSerializer(StrictSerializer):
+    scope = ScopeField(
+        required=False,
+        help_text='"all" (default), "data" (everything but the catalogue), or group names.',
+    )
+    seed = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Seed the hub's random source for ids."
+    )
+
+
+class ResetView(HubAPIView):
+    """Back to a fresh demo store (carts, orders, payments, sessions, idempotency records,
+    journal, scenario rules, webhook deliveries, the Stripe fake's objects gone; the catalogue
+    as seed_store makes it; ids from 1). `scope` resets less; `seed` makes ids repeatable."""
+
+    serializer_class = ResetSerializer
+
+    @extend_schema(
+        request=ResetSerializer,
+        responses=inline_serializer(
+            "HubReset",
+            {
+                "scope": serializers.ListField(child=serializers.CharField()),
+                "seeded": serializers.BooleanField(),
+                "seed": serializers.IntegerField(allow_null=True),
+                "seconds": serializers.FloatField(),
+            },
+        ),
+    )
+    def post(self, request):
+        serializer = ResetSerializer(data=request.data if request.data else {})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            result = reset_service.reset(data.get("scope"), data.get("seed"))
+        except reset_service.UnknownScope as exc:
+            raise serializers.ValidationError({"scope": [str(exc)], "valid": exc.valid}) from None
+        return Response(
+            {
+                "scope": result.scope,
+                "seeded": result.seeded,
+                "seed": result.seed,
+                "seconds": round(result.seconds, 4),
+            }
+        )
