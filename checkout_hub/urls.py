@@ -15,6 +15,7 @@ urlpatterns = [
     path("__hub/scenarios", control.ScenariosView.as_view(), name="hub-scenarios"),
     path("__hub/clock", control.ClockView.as_view(), name="hub-clock"),
     path("__hub/reset", control.ResetView.as_view(), name="hub-reset"),
+    path("__hub/journal", control.JournalView.as_view(), name="hub-journal"),
     path("__hub/schema/", SpectacularAPIView.as_view(), name="hub-schema"),
     path("__hub/docs/", SpectacularSwaggerView.as_view(url_name="hub-schema"), name="hub-docs"),
     path("", include("woo_store.urls")),

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from checkout_hub import clock
 from checkout_hub.api import VendorAPIView
 from checkout_hub.api.errors import ErrorHandler, ErrorTable, Row, Situation, WireError
-from checkout_hub.models import ScenarioRule, Vendor
-from checkout_hub.services import errors, scenarios
+from checkout_hub.models import RequestLog, ScenarioRule, Vendor
+from checkout_hub.services import errors, journal, scenarios
 from checkout_hub.services import reset as reset_service
 
 
@@ -255,3 +255,92 @@ class ResetView(HubAPIView):
                 "seconds": round(result.seconds, 4),
             }
         )
+
+
+class JournalQuerySerializer(StrictSerializer):
+    vendor = serializers.ChoiceField(choices=Vendor.values, required=False)
+    method = serializers.CharField(required=False, max_length=10)
+    path = serializers.CharField(required=False, help_text="Entries whose path contains this.")
+    status = serializers.IntegerField(required=False, min_value=100, max_value=599)
+    correlation_id = serializers.CharField(required=False, max_length=100)
+    since = serializers.DateTimeField(required=False, help_text="Entries at or after (ISO 8601).")
+    count = serializers.BooleanField(required=False, help_text="true: only {count}.")
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
+
+
+JOURNAL_FIELDS = [
+    "id",
+    "created_at",
+    "vendor",
+    "method",
+    "path",
+    "query",
+    "status",
+    "duration_ms",
+    "correlation_id",
+    "scenario",
+    "remote_addr",
+    "request_headers",
+    "request_body",
+    "response_headers",
+    "response_body",
+]
+
+
+class JournalEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RequestLog
+        fields = JOURNAL_FIELDS
+
+
+class JournalView(HubAPIView):
+    """The request journal, newest first, as stored (secrets redacted). Filters: vendor,
+    method, path (contains), status, correlation_id, since; `count=true` answers only the
+    count; `limit` (default 100). DELETE clears it. The journal's own reads are not listed."""
+
+    @extend_schema(
+        parameters=[JournalQuerySerializer],
+        responses=inline_serializer(
+            "HubJournal",
+            {
+                "count": serializers.IntegerField(),
+                "entries": JournalEntrySerializer(many=True),
+            },
+        ),
+    )
+    def get(self, request):
+        params = {
+            k: v
+            for k, v in request.query_params.dict().items()
+            if not k.startswith("__") and k != "format"  # the hub's switches, DRF's format
+        }
+        query = JournalQuerySerializer(data=params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        journal.flush()  # this process's queued rows first
+        rows = RequestLog.objects.exclude(path__startswith="/__hub/journal")
+        if "vendor" in filters:
+            rows = rows.filter(vendor=filters["vendor"])
+        if "method" in filters:
+            rows = rows.filter(method=filters["method"].upper())
+        if "path" in filters:
+            rows = rows.filter(path__contains=filters["path"])
+        if "status" in filters:
+            rows = rows.filter(status=filters["status"])
+        if "correlation_id" in filters:
+            rows = rows.filter(correlation_id=filters["correlation_id"])
+        if "since" in filters:
+            rows = rows.filter(created_at__gte=filters["since"])
+        count = rows.count()
+        if filters.get("count"):
+            return Response({"count": count})
+        entries = rows.order_by("-id").only(*JOURNAL_FIELDS)[: filters["limit"]]
+        return Response(
+            {"count": count, "entries": JournalEntrySerializer(entries, many=True).data}
+        )
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        journal.flush()
+        RequestLog.objects.all().delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
