@@ -413,3 +413,11 @@ LOGGING = {
         "checkout_hub": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     },
 }
+
+# --- The control plane (/__hub/: faults, latency, control token) ---
+# The "hang" scenario holds a request this long (longer than a client's usual timeout).
+HUB_HANG_SECONDS = float(os.environ.get("HUB_HANG_SECONDS", "35"))
+# Latency for every vendor route: "" (off), "realistic" (100-400 ms) or milliseconds;
+# per request X-Hub-Delay / ?__delay=; every delay capped at HUB_MAX_DELAY_MS.
+HUB_LATENCY = os.environ.get("HUB_LATENCY", "")
+HUB_MAX_DELAY_MS = int(os.environ.get("HUB_MAX_DELAY_MS", "10000"))

@@ -13,7 +13,7 @@ from checkout_hub import clock
 from checkout_hub.api import VendorAPIView
 from checkout_hub.api.errors import ErrorHandler, ErrorTable, Row, Situation, WireError
 from checkout_hub.models import RequestLog, ScenarioRule, Vendor
-from checkout_hub.services import errors, journal, scenarios
+from checkout_hub.services import errors, journal, latency, scenarios
 from checkout_hub.services import reset as reset_service
 
 
@@ -84,7 +84,20 @@ class HealthView(HubAPIView):
 
 
 class ScenarioRuleSerializer(serializers.ModelSerializer):
+    """A stored rule. A field it does not know is a 400 listing the valid ones (a rule that
+    silently ignored `path` or `times` would match everything forever)."""
+
     scenario = serializers.ChoiceField(choices=scenarios.names())
+
+    def validate(self, attrs):
+        if isinstance(self.initial_data, dict):
+            unknown = sorted(set(self.initial_data) - set(ScenarioRule.EDITABLE_FIELDS))
+            if unknown:
+                valid = ", ".join(ScenarioRule.EDITABLE_FIELDS)
+                raise serializers.ValidationError(
+                    {name: f"Unknown field. Valid fields: {valid}." for name in unknown}
+                )
+        return attrs
 
     class Meta:
         model = ScenarioRule
@@ -102,6 +115,9 @@ class ScenariosView(HubAPIView):
             {
                 "header": "X-Hub-Scenario",
                 "query_param": scenarios.QUERY_PARAM,
+                "unknown_scenario_status": 400,  # on every vendor, in its envelope
+                "delay_header": "X-Hub-Delay",
+                "delay_query_param": latency.QUERY_PARAM,
                 "scenarios": [
                     {"name": s.name, "fires_at": list(s.points), "description": s.description}
                     for s in scenarios.VOCABULARY.values()
