@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hmac
+
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
@@ -55,10 +58,32 @@ class HubAPIView(VendorAPIView):
     vendor = Vendor.HUB
     exception_handler = HubErrorHandler()
     authentication_classes: list = []  # the hub's endpoints need no credentials
+    # health is for monitors: open even when HUB_CONTROL_READS_OPEN is off.
+    always_readable = False
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        token = settings.HUB_CONTROL_TOKEN
+        if not token:
+            return
+        if request.method in ("GET", "HEAD", "OPTIONS") and (
+            settings.HUB_CONTROL_READS_OPEN or self.always_readable
+        ):
+            return
+        scheme, _, given = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode(), token.encode()
+        ):
+            raise errors.NotAuthenticated(
+                "This hub's control plane needs its token: "
+                "Authorization: Bearer <HUB_CONTROL_TOKEN>."
+            )
 
 
 class HealthView(HubAPIView):
     """Is the hub up, and can it reach its database and cache?"""
+
+    always_readable = True
 
     @extend_schema(
         responses=inline_serializer(
