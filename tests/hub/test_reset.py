@@ -159,3 +159,23 @@ def test_the_same_seed_gives_the_same_ids(client, db):
     assert buy(client)["order_key"] != first[0]
     post(client, RESET)
     assert clock._rng is None  # without a seed: the secure source again
+
+
+def test_the_stripe_fakes_objects_offer_no_delete_in_admin(staff_client, busy_store):
+    intent = PaymentIntent.objects.first()
+    page = staff_client.get(f"/admin/stripe_fake/paymentintent/{intent.pk}/change/")
+    assert page.status_code == 200
+    assert "/delete/" not in page.content.decode()
+    assert staff_client.get(
+        f"/admin/stripe_fake/paymentintent/{intent.pk}/delete/"
+    ).status_code in (
+        302,
+        403,
+    )
+
+
+def test_the_order_page_links_its_payment_intent(staff_client, busy_store):
+    order = Order.objects.filter(payments__gateway="stripe").first()
+    reference = order.payments.get().reference
+    html = staff_client.get(f"/admin/checkout_hub/order/{order.pk}/change/").content.decode()
+    assert f'">{reference}</a>' in html
