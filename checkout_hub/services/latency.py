@@ -27,10 +27,6 @@ REALISTIC_RANGE_MS = (100, 400)
 _jitter = random.Random()  # not the hub's seeded id source: delays must not shift ids
 
 
-class InvalidDelay(errors.DomainError):
-    code = "invalid_delay"
-
-
 def parse(value: str) -> int | None:
     """Milliseconds for a delay setting: None for off; raises ValueError when unreadable."""
     value = (value or "").strip().lower()
