@@ -565,18 +565,25 @@ class OrderItemInline(HubTabularInline):
 
 class PaymentInline(HubTabularInline):
     model = Payment
-    readonly_fields = ["status"]  # set by the gateway's outcome, never by hand
+    # status: set by the gateway's outcome, never by hand; the reference links its
+    # PaymentIntent as the payments list does.
+    readonly_fields = ["status", "reference_link"]
     fields = [
         "gateway",
         "amount",
         "currency",
         "status",
         "reference",
+        "reference_link",
         "error_code",
         "decline_code",
         "created_at",
     ]
     show_change_link = True
+
+    @admin.display(description="Gateway reference")
+    def reference_link(self, obj):
+        return PaymentAdmin.reference_link(self, obj)
 
 
 class OrderMetaInline(HubTabularInline):

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 
+from checkout_hub import clock
 from checkout_hub.api import fallback
 from checkout_hub.services import journal, scenarios
 
@@ -69,4 +70,18 @@ class RequestJournalMiddleware:
                 response_content_type=response.get("Content-Type", ""),
             )
         )
+        return response
+
+
+class HubClockMiddleware:
+    """Takes the shared hub clock once per request (`clock.sync()`, one cache read) and tells
+    the client the hub's time in `X-Hub-Time` on every reply."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        clock.sync()
+        response = self.get_response(request)
+        response[clock.HEADER] = clock.now().isoformat().replace("+00:00", "Z")
         return response

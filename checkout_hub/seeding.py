@@ -3,7 +3,9 @@ customer): each app registers a callable from its AppConfig.ready(); seed_store 
 registration order inside its transaction, after the catalogue and the admin user. The core
 never imports a vendor app, so this is how a vendor's seed reaches the core command."""
 
+import contextvars
 from collections.abc import Callable
+from contextlib import contextmanager
 
 _seeders: dict[str, Callable[[], None]] = {}
 
@@ -16,3 +18,21 @@ def register(name: str, seed: Callable[[], None]) -> None:
 def run_all() -> None:
     for seed in _seeders.values():
         seed()
+
+
+# POST /__hub/reset seeds quickly: an existing user's password is not re-checked (a password
+# hash check costs a good part of a second by design). seed_store on its own checks it.
+_quick = contextvars.ContextVar("hub_seed_quick", default=False)
+
+
+def quick() -> bool:
+    return _quick.get()
+
+
+@contextmanager
+def quickly():
+    token = _quick.set(True)
+    try:
+        yield
+    finally:
+        _quick.reset(token)

@@ -38,8 +38,21 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0.")
     SECRET_KEY = "dev-only-insecure-checkout-hub-key-change-me-in-production"
 
+
 # The absolute URL the hub is reached at; used in redirect, order-received and checkout URLs.
-HUB_PUBLIC_URL = os.environ.get("HUB_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset, it follows HUB_ADDR (the address bin/run serves on; 0.0.0.0 and :: link as 127.0.0.1).
+def _url_of_addr(addr: str) -> str:
+    host, _, port = addr.rpartition(":") if ":" in addr else (addr, "", "8000")
+    host = host.strip("[]") or "127.0.0.1"
+    if host in ("0.0.0.0", "::", "*"):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port or '8000'}"
+
+
+HUB_ADDR = os.environ.get("HUB_ADDR", "127.0.0.1:8000")
+HUB_PUBLIC_URL = (os.environ.get("HUB_PUBLIC_URL") or _url_of_addr(HUB_ADDR)).rstrip("/")
 
 _public_host = urlsplit(HUB_PUBLIC_URL).hostname or "127.0.0.1"
 ALLOWED_HOSTS = env_list(
@@ -75,6 +88,8 @@ MIDDLEWARE = [
     "checkout_hub.api.fallback.FallbackMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The shared hub clock, taken once per request; every reply carries X-Hub-Time.
+    "checkout_hub.middleware.HubClockMiddleware",
     "checkout_hub.middleware.RequestJournalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -414,3 +429,16 @@ LOGGING = {
         "checkout_hub": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     },
 }
+
+# --- The control plane (/__hub/: faults, latency, control token) ---
+# The "hang" scenario holds a request this long (longer than a client's usual timeout).
+HUB_HANG_SECONDS = float(os.environ.get("HUB_HANG_SECONDS", "35"))
+# Latency for every vendor route: "" (off), "realistic" (100-400 ms) or milliseconds;
+# per request X-Hub-Delay / ?__delay=; every delay capped at HUB_MAX_DELAY_MS.
+HUB_LATENCY = os.environ.get("HUB_LATENCY", "")
+HUB_MAX_DELAY_MS = int(os.environ.get("HUB_MAX_DELAY_MS", "10000"))
+# A token for the control plane: set, every write to /__hub/ (reset, clock, scenario rules,
+# journal clear) needs `Authorization: Bearer <token>` (401 without); reads stay open unless
+# HUB_CONTROL_READS_OPEN=0. Unset: local use needs nothing.
+HUB_CONTROL_TOKEN = os.environ.get("HUB_CONTROL_TOKEN", "")
+HUB_CONTROL_READS_OPEN = env_bool("HUB_CONTROL_READS_OPEN", True)

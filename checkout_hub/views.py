@@ -8,12 +8,13 @@ from checkout_hub.models import Product
 from checkout_hub.services import scenarios
 
 APIS = [
-    ("WooCommerce Store API", "woo_store", "/wp-json/wc/store/v1/"),
-    ("CoCart", "cocart", "/wp-json/cocart/v2/"),
-    ("FluentCart", "fluentcart", "/wp-json/fluent-cart/v2/"),
-    ("Waffo Pancake", "pancake", "/v1/"),
-    ("HWP WooCommerce checkout bridge", "hwp_bridge", "/wp-json/headlesswp/v1/"),
-    ("Stripe (embedded test-mode fake; key sk_test_hub_fake)", "stripe_fake", "/stripe/v1/"),
+    # (name, app, base path, a page of it that opens in a browser with no credentials)
+    ("WooCommerce Store API", "woo_store", "/wp-json/wc/store/v1/", "products"),
+    ("CoCart", "cocart", "/wp-json/cocart/v2/", "products"),
+    ("FluentCart", "fluentcart", "/wp-json/fluent-cart/v2/", "public/products"),
+    ("Waffo Pancake", "pancake", "/v1/", None),  # signed requests only: its API docs
+    ("HWP WooCommerce checkout bridge", "hwp_bridge", "/wp-json/headlesswp/v1/", "health"),
+    ("Stripe (embedded test-mode fake; key sk_test_hub_fake)", "stripe_fake", "/stripe/v1/", None),
 ]
 
 
@@ -42,8 +43,16 @@ def landing(request):
         {
             "public_url": settings.HUB_PUBLIC_URL,
             "apis": [
-                {"name": name, "app": app, "path": path, "url": settings.HUB_PUBLIC_URL + path}
-                for name, app, path in APIS
+                {
+                    "name": name,
+                    "app": app,
+                    "path": path,
+                    "url": settings.HUB_PUBLIC_URL + path,
+                    # A namespace root answers an error: the link opens a page that works.
+                    "browse_url": settings.HUB_PUBLIC_URL
+                    + (path + browse if browse else "/__hub/docs/"),
+                }
+                for name, app, path, browse in APIS
             ],
             "scenarios": scenarios.VOCABULARY.values(),
             "products": products,

@@ -6,13 +6,14 @@ class CoCartConfig(AppConfig):
     verbose_name = "CoCart"
 
     def ready(self):
-        from checkout_hub import credentials, seeding
+        from checkout_hub import credentials, resetting, seeding
         from checkout_hub.api import fallback
 
-        from . import errors, seed
+        from . import errors, models, seed
 
         credentials.register("cocart", cocart_credentials)
         seeding.register("cocart", seed.seed)
+        resetting.register("cocart_keys", [models.ApiKey], kind=resetting.SEED)
         fallback.register("/wp-json/cocart/", errors.handle.fallback_response)
 
 

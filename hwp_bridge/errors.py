@@ -276,7 +276,10 @@ ROWS: dict[type[Exception], Row] = {
     ),
     IdempotencyConflict: Row(IDEMPOTENCY_KEY_REUSE_CONFLICT, 409, None, _one(_idempotency_details)),
     domain.ServerError: Row(INTERNAL_ERROR, 500),
-    domain.UnknownScenario: _validation(_scenario_details),
+    # The hub's own switch: the same 400 on every vendor (README), in this envelope.
+    domain.UnknownScenario: Row(
+        VALIDATION_FAILED, 400, VALIDATION_MESSAGE, _one(_scenario_details)
+    ),
     # what the request names: products, quantities, coupons, addresses
     domain.ProductNotFound: _validation(_item_field("productId")),
     domain.NotPurchasable: _validation(_item_field("productId")),

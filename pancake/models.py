@@ -10,6 +10,7 @@ merchant's priceSnapshot).
 from django.db import models
 
 from checkout_hub import clock
+from checkout_hub.models.fields import ClockUpdatedAtField
 
 from . import ids
 
@@ -78,7 +79,7 @@ class Store(models.Model):
     dark_mode = models.BooleanField(default=False, help_text="The checkout page's default.")
     success_url = models.URLField(max_length=2048, blank=True)
     created_at = models.DateTimeField(default=clock.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = ClockUpdatedAtField()
 
     class Meta:
         ordering = ["id"]
@@ -116,7 +117,7 @@ class PancakeProduct(models.Model):
         help_text="The hub product orders are placed with (virtual; made on first checkout).",
     )
     created_at = models.DateTimeField(default=clock.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = ClockUpdatedAtField()
 
     class Meta:
         ordering = ["id"]
@@ -276,7 +277,7 @@ class PancakeOrder(models.Model):
     current_period_end = models.DateTimeField(null=True, blank=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = ClockUpdatedAtField()
 
     class Meta:
         ordering = ["-id"]

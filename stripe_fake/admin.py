@@ -18,6 +18,9 @@ class WireObjectAdmin(HubModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # POST /__hub/reset clears them
+
     @admin.display(description="As the API returns it")
     def wire(self, obj):
         return pretty(obj.data, sort_keys=False)

@@ -12,7 +12,7 @@ class StripeFakeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from checkout_hub import credentials
+        from checkout_hub import credentials, resetting
         from checkout_hub.api import fallback
         from checkout_hub.services.payments import stripe_gateway
 
@@ -20,6 +20,8 @@ class StripeFakeConfig(AppConfig):
         from .client import EmbeddedHTTPClient
 
         credentials.register("stripe", stripe_access)
+        # Every object the fake made goes on POST /__hub/reset.
+        resetting.register("stripe", self.get_models())
         # What escapes the fake's routes is Stripe's own api_error, never Django's HTML page.
         fallback.register("/stripe/v1/", api_error_response)
         # The fake installs itself: the core names no fake (DESIGN.md, imports point down).

@@ -125,6 +125,15 @@ def refusal(headers: Mapping[str, str], message: str, *, param: str | None = Non
     return 400, _reply_headers(CaseInsensitiveMapping(headers), request_id), _json(body).encode()
 
 
+def outage(headers: Mapping[str, str], status: int) -> Reply:
+    """Stripe's api_error with `status` (a fault scenario: 500, 502, 503, 504)."""
+    request_id = _new_request_id()
+    error = errors.api_error()
+    error.status = status
+    body = error.body(request_id)
+    return status, _reply_headers(CaseInsensitiveMapping(headers), request_id), _json(body).encode()
+
+
 def _new_request_id() -> str:
     return "req_" + clock.random_string(14)
 

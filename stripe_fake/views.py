@@ -17,8 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from checkout_hub.models import Vendor
-from checkout_hub.services import money, scenarios
-from checkout_hub.services.errors import UnknownScenario
+from checkout_hub.services import latency, money, scenarios
+from checkout_hub.services.errors import ServerError, UnknownScenario
 
 from . import backend, engine, objects
 from .models import PaymentIntent, PaymentMethod
@@ -30,11 +30,17 @@ PAID_STATUSES = (PaymentIntent.Status.SUCCEEDED, PaymentIntent.Status.REQUIRES_C
 @csrf_exempt
 def api(request, path: str):
     request.hub_vendor = Vendor.STRIPE
+    status, fault = 0, None
     try:
-        scenarios.activate(request, Vendor.STRIPE)
+        scenario = scenarios.activate(request, Vendor.STRIPE)
+        fault = _fault(scenario)
     except UnknownScenario as exc:
         status, headers, body = engine.refusal(request.headers, exc.message, param="X-Hub-Scenario")
     else:
+        if fault is not None:  # the hub's faults (500, 502, 503, a hang) as Stripe's api_error
+            scenarios.deactivate()
+            status, headers, body = engine.outage(request.headers, fault.fault_status or 500)
+    if fault is None and not status:
         try:
             status, headers, body = engine.handle(
                 request.method, "/" + path, _query(request), request.headers, request.body
@@ -47,10 +53,19 @@ def api(request, path: str):
     return response
 
 
+def _fault(scenario) -> ServerError | None:
+    """A request-level fault scenario's error (the others fire where Stripe has them)."""
+    if scenario is None or scenarios.REQUEST not in scenario.points or scenario.build is None:
+        return None
+    error = scenario.build()
+    return error if isinstance(error, ServerError) else None
+
+
 def _query(request) -> str:
     """The query string without the hub's own `__scenario` (Stripe would refuse it)."""
     pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
-    return urlencode([(name, value) for name, value in pairs if name != scenarios.QUERY_PARAM])
+    hub = (scenarios.QUERY_PARAM, latency.QUERY_PARAM)
+    return urlencode([(name, value) for name, value in pairs if name not in hub])
 
 
 def _page(request, title: str, message: str, status: int):

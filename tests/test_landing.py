@@ -15,7 +15,7 @@ def test_landing_lists_apis_links_and_scenarios(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Checkout Hub" in html
-    for _name, _app, path in APIS:
+    for _name, _app, path, _browse in APIS:
         assert path in html
     for link in ("/admin/", "/__hub/scenarios", "/__hub/health", "/__hub/docs/"):
         assert f'href="{link}"' in html
@@ -45,3 +45,19 @@ def test_landing_lists_the_seeded_catalogue(client, django_assert_max_num_querie
     assert "<del>$18.00</del> $14.00" in html  # the Beanie's sale
     assert "Blue / M" in html  # in the parent's attribute order, on every database
     assert "Green / any" in html
+
+
+def test_no_link_on_the_landing_page_leads_to_an_error(client):
+    """Every link a person can click on / opens a page (as a browser asks: Accept text/html)."""
+    import re
+
+    call_command("seed_store", stdout=StringIO())
+    html = client.get("/").content.decode()
+    links = sorted(set(re.findall(r'href="([^"#]+)"', html)))
+    assert len(links) >= 8
+    for link in links:
+        path = link.removeprefix("http://127.0.0.1:8000")
+        if not path.startswith("/"):
+            continue  # outside the hub
+        reply = client.get(path, headers={"Accept": "text/html"})
+        assert reply.status_code in (200, 302), (link, reply.status_code)

@@ -91,9 +91,12 @@ class ErrorTable:
         if row is None:
             return None
         message = _value(row.message, exc, situation)
+        status = _value(row.status, exc, situation)
+        if isinstance(exc, domain.ServerError) and exc.fault_status:
+            status = exc.fault_status  # a fault scenario's 502/503/504, the vendor's envelope kept
         return WireError(
             code=_value(row.code, exc, situation),
-            status=_value(row.status, exc, situation),
+            status=status,
             message=message if message is not None else getattr(exc, "message", str(exc)),
             details=_value(row.details, exc, situation) or {},
             headers=_value(row.headers, exc, situation) or {},

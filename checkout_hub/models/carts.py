@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from checkout_hub import clock
+from checkout_hub.models.fields import ClockUpdatedAtField
 
 from .prepared import PreparedQuery
 from .vendors import Vendor
@@ -73,7 +74,7 @@ class Cart(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(default=default_cart_expiry)
     created_at = models.DateTimeField(default=clock.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = ClockUpdatedAtField()
 
     objects = CartQuerySet.as_manager()
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.text import slugify
 
 from checkout_hub import clock
+from checkout_hub.models.fields import ClockUpdatedAtField
 
 from .prepared import PreparedQuery
 
@@ -139,7 +140,7 @@ class Product(models.Model):
     average_rating = models.DecimalField(max_digits=3, decimal_places=2, default=0)
     review_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=clock.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = ClockUpdatedAtField()
 
     objects = ProductQuerySet.as_manager()
 

@@ -28,6 +28,12 @@ class ScenarioRule(models.Model):
         null=True, blank=True, help_text="How many more requests it fires on. Empty: no limit."
     )
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never.")
+    delay_ms = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Hold matching requests this long first (capped by HUB_MAX_DELAY_MS). "
+        'With scenario "delay" a rule only delays.',
+    )
     note = models.CharField(max_length=255, blank=True)
     hits = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=clock.now)
@@ -41,6 +47,7 @@ class ScenarioRule(models.Model):
         "enabled",
         "remaining_uses",
         "expires_at",
+        "delay_ms",
         "note",
     )
 

@@ -7,6 +7,7 @@ later catalogue or price changes never alter it.
 from django.db import models
 
 from checkout_hub import clock
+from checkout_hub.models.fields import ClockUpdatedAtField
 
 from .vendors import Vendor
 
@@ -98,7 +99,7 @@ class Order(models.Model):
     )
 
     created_at = models.DateTimeField(default=clock.now, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = ClockUpdatedAtField()
     paid_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -203,7 +204,7 @@ class Payment(models.Model):
     message = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=clock.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = ClockUpdatedAtField()
 
     class Meta:
         ordering = ["-id"]

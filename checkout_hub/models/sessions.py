@@ -17,6 +17,7 @@ import uuid
 from django.db import models
 
 from checkout_hub import clock
+from checkout_hub.models.fields import ClockUpdatedAtField
 
 from .vendors import Vendor
 
@@ -104,7 +105,7 @@ class CheckoutSession(models.Model):
         default=dict, blank=True, help_text="The merchant's own key/value pairs."
     )
     created_at = models.DateTimeField(default=clock.now, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = ClockUpdatedAtField()
     completed_at = models.DateTimeField(null=True, blank=True)
 
     objects = CheckoutSessionQuerySet.as_manager()

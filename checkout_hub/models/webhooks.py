@@ -13,6 +13,7 @@ import uuid
 from django.db import models
 
 from checkout_hub import clock
+from checkout_hub.models.fields import ClockUpdatedAtField
 
 from .vendors import Vendor
 
@@ -37,7 +38,7 @@ class WebhookEndpoint(models.Model):
     test_mode = models.BooleanField(default=True, help_text="Receives test events (else live).")
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=clock.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = ClockUpdatedAtField()
 
     class Meta:
         ordering = ["id"]
@@ -72,7 +73,7 @@ class WebhookDelivery(models.Model):
     max_attempts = models.PositiveIntegerField(default=4)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=clock.now, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = ClockUpdatedAtField()
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -268,6 +268,27 @@ class CheckoutDisabled(DomainError):
 class ServerError(DomainError):
     code = "server_error"
     default_message = "An unexpected error occurred. Please try again."
+    # The HTTP status a vendor answers it with: its own 500 row's, unless a fault scenario
+    # sets another (502, 503, 504), the vendor's envelope kept (checkout_hub.api.errors).
+    fault_status: int | None = None
+
+
+class BadGateway(ServerError):
+    code = "bad_gateway"
+    default_message = "The server received an invalid response from an upstream server."
+    fault_status = 502
+
+
+class ServiceUnavailable(ServerError):
+    code = "service_unavailable"
+    default_message = "The service is temporarily unavailable. Please try again later."
+    fault_status = 503
+
+
+class GatewayTimeout(ServerError):
+    code = "gateway_timeout"
+    default_message = "The server did not answer in time."
+    fault_status = 504
 
 
 class UnknownScenario(DomainError):

@@ -24,7 +24,7 @@ from django.db.models import F
 from checkout_hub import clock
 from checkout_hub.models import ScenarioRule
 
-from . import errors
+from . import errors, latency
 
 HEADER = "HTTP_X_HUB_SCENARIO"  # X-Hub-Scenario
 QUERY_PARAM = "__scenario"
@@ -65,6 +65,14 @@ def _rate_limited(**context):
     return errors.RateLimited(limit=0, remaining=0, reset_at=clock.timestamp() + 60, retry_after=60)
 
 
+def _hang(**context):
+    """Hold the request longer than a client's timeout, then answer the vendor's 504."""
+    from django.conf import settings
+
+    time.sleep(settings.HUB_HANG_SECONDS)
+    return errors.GatewayTimeout()
+
+
 def _invalid_address(**context):
     return errors.InvalidAddress(
         errors={"billing_address.postcode": "The provided postcode / ZIP is not valid."},
@@ -83,6 +91,12 @@ class Scenario:
 
 
 _SCENARIOS = [
+    Scenario(
+        "delay",
+        (REQUEST,),
+        "Nothing but a delay: a stored rule's delay_ms (or X-Hub-Delay) holds the request.",
+        None,
+    ),
     Scenario("rate_limited", (REQUEST,), "The API answers as rate limited.", _rate_limited),
     Scenario(
         "not_authenticated",
@@ -95,6 +109,25 @@ _SCENARIOS = [
         (REQUEST,),
         "The API fails with its 500 error.",
         lambda **c: errors.ServerError(),
+    ),
+    Scenario(
+        "bad_gateway",
+        (REQUEST,),
+        "The API answers 502 (a proxy in front of the store failed), in the vendor's envelope.",
+        lambda **c: errors.BadGateway(),
+    ),
+    Scenario(
+        "service_unavailable",
+        (REQUEST,),
+        "The API answers 503 (the store is down for maintenance), in the vendor's envelope.",
+        lambda **c: errors.ServiceUnavailable(),
+    ),
+    Scenario(
+        "hang",
+        (REQUEST,),
+        "The API does not answer for HUB_HANG_SECONDS (longer than a client's timeout), "
+        "then answers 504.",
+        _hang,
     ),
     Scenario(
         "out_of_stock",
@@ -201,6 +234,7 @@ VOCABULARY: dict[str, Scenario] = {s.name: s for s in _SCENARIOS}
 class Active:
     scenario: Scenario
     source: str  # "header", "query" or "rule:<id>"
+    delay_ms: int | None = None  # a stored rule's delay
 
 
 _active: contextvars.ContextVar[Active | None] = contextvars.ContextVar(
@@ -240,7 +274,14 @@ def _stored_rules() -> list[dict]:
     if rules is None:
         rules = list(
             ScenarioRule.objects.filter(enabled=True).values(
-                "id", "scenario", "vendor", "method", "path_pattern", "remaining_uses", "expires_at"
+                "id",
+                "scenario",
+                "vendor",
+                "method",
+                "path_pattern",
+                "remaining_uses",
+                "expires_at",
+                "delay_ms",
             )
         )
         cache.set(RULES_CACHE_KEY, rules, RULES_CACHE_SECONDS)
@@ -269,7 +310,7 @@ def _from_rules(vendor: str, method: str, path: str) -> Active | None:
             continue
         if not _consume(rule):
             continue
-        return Active(VOCABULARY[rule.scenario], f"rule:{rule.pk}")
+        return Active(VOCABULARY[rule.scenario], f"rule:{rule.pk}", rule.delay_ms)
     return None
 
 
@@ -304,6 +345,7 @@ def activate(request, vendor: str) -> Scenario | None:
     active = resolve(request, vendor)
     _active.set(active)
     request.hub_scenario = active.scenario.name if active else ""
+    latency.hold(request, vendor, active.delay_ms if active else None)
     return active.scenario if active else None
 
 

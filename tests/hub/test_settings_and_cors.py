@@ -149,3 +149,19 @@ def test_cleanup_deletes_expired_unordered_carts_only():
     assert expired.pk not in Cart.objects.values_list("pk", flat=True)
     assert RequestLog.objects.count() == 1
     assert "journal rows" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "addr, public",
+    [
+        ("127.0.0.1:8011", "http://127.0.0.1:8011"),
+        ("0.0.0.0:8012", "http://127.0.0.1:8012"),
+        ("hub.local:9000", "http://hub.local:9000"),
+        ("[::]:8013", "http://127.0.0.1:8013"),
+    ],
+)
+def test_the_public_url_follows_hub_addr_when_unset(addr, public):
+    assert settings_with({"HUB_ADDR": addr})["public"] == public
+    assert settings_with({"HUB_ADDR": addr, "HUB_PUBLIC_URL": "https://x.test"})["public"] == (
+        "https://x.test"
+    )

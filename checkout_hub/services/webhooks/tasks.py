@@ -9,6 +9,9 @@ from django_tasks import task
 
 @task(queue_name="webhooks")
 def deliver_webhook(delivery_id: int) -> str:
+    from checkout_hub import clock
+
     from . import deliver
 
+    clock.sync()  # the task worker is its own process: take the shared hub clock
     return deliver(delivery_id)
