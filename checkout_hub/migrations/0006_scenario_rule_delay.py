@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checkout_hub', '0004_webhooks_and_locked_unit_price'),
+        ('checkout_hub', '0005_catalogue_taxonomies_dimensions'),
     ]
 
     operations = [
