@@ -269,6 +269,9 @@ def prepare(out: Path, pool_size: int, labels: list[str]) -> None:
         if case.floor:
             continue
         headers = dict(case.headers)
+        if case.signed and not fixtures["pancake_product"]:
+            print(f"  skipped {case.name}: this checkout has no Pancake")
+            continue
         if case.signed:
             headers |= pancake_headers(json.dumps(case.body))
         send = getattr(Client(), case.method.lower())  # one client: its handler loads once
