@@ -61,7 +61,7 @@ CASES = {
     "Store API GET /cart": lambda c, t: woo(c, "get", "/cart", t),
     "Store API GET /cart/items": lambda c, t: woo(c, "get", "/cart/items", t),
     "Store API POST /cart/add-item": lambda c, t: woo(c, "post", "/cart/add-item", t, {"id": 1}),
-    "Store API POST /cart/update-item": lambda c, t: woo(
+    "Store API POST /cart/select-shipping-rate": lambda c, t: woo(
         c, "post", "/cart/select-shipping-rate", t, {"package_id": 0, "rate_id": "flat_rate:1"}
     ),
     "HWP GET /store/wc/cart": lambda c, t: c.get(f"{HWP}/store/wc/cart", HTTP_CART_TOKEN=t),
