@@ -2,7 +2,7 @@
 
 The PaymentIntent status machine (which action may start from which status), test-card
 PaymentMethods, charges, declines, 3-D Secure, refunds and the change notices
-(`signals.payment_intent_updated`). It reads no request: `responses` parses parameters and
+(`events.publish`). It reads no request: `responses` parses parameters and
 calls in here.
 """
 
@@ -21,7 +21,7 @@ from django.urls import reverse
 from checkout_hub import clock
 from checkout_hub.services import scenarios
 
-from . import cards, errors, objects, signals
+from . import cards, errors, events, objects
 from .models import Charge, PaymentIntent, PaymentMethod, Refund
 
 log = logging.getLogger(__name__)
@@ -270,19 +270,8 @@ def save(intent: PaymentIntent, event: str) -> None:
 
 
 def announce(intent: PaymentIntent, event: str) -> None:
-    """Tell the hub about `event` (Stripe's webhook event type) once the transaction commits."""
-    snapshot = copy.deepcopy(intent.data)
-    transaction.on_commit(lambda: _notify(event, snapshot))
-
-
-def _notify(event: str, intent: dict) -> None:
-    # A failing receiver must not fail the API call that changed the intent (like a webhook
-    # endpoint that answers 500), so it is logged instead.
-    for receiver, result in signals.payment_intent_updated.send_robust(
-        sender=None, intent=intent, event=event
-    ):
-        if isinstance(result, Exception):
-            log.error("%r failed on %s", receiver, event, exc_info=result)
+    """Publish `event` (Stripe's event type) about the intent once the transaction commits."""
+    events.publish(event, intent.data)
 
 
 def refund(
