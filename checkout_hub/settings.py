@@ -282,7 +282,7 @@ HUB_JOURNAL_MAX_BODY_BYTES = int(os.environ.get("HUB_JOURNAL_MAX_BODY_BYTES", "6
 # (drained on a clean exit); "inline": each row is written before the reply (the tests do).
 HUB_JOURNAL_WRITE = os.environ.get("HUB_JOURNAL_WRITE", "background")
 # How long the writer gathers a batch after its first row (a reader calls journal.flush()).
-HUB_JOURNAL_LINGER_SECONDS = float(os.environ.get("HUB_JOURNAL_LINGER_SECONDS", "0.02"))
+HUB_JOURNAL_LINGER_SECONDS = float(os.environ.get("HUB_JOURNAL_LINGER_SECONDS", "0.1"))
 if HUB_JOURNAL_WRITE not in ("background", "inline"):
     raise ImproperlyConfigured("HUB_JOURNAL_WRITE must be 'background' or 'inline'.")
 HUB_COUPONS_ENABLED = env_bool("HUB_COUPONS_ENABLED", True)

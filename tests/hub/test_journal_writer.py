@@ -78,11 +78,40 @@ def test_a_refused_batch_is_written_row_by_row(writer, monkeypatch):
     def refuse(*args, **kwargs):
         raise ValueError("refused")
 
-    monkeypatch.setattr(RequestLog.objects, "bulk_create", refuse)
+    monkeypatch.setattr(journal, "_insert_many", refuse)
     for n in range(3):
         writer.put(entry(n))
     writer.flush(5)
     assert RequestLog.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_row_is_the_row_record_writes():
+    """The batch INSERT prepares only four columns itself: every field must read back as the
+    ORM's own insert (record) stores it."""
+    import datetime as dt
+
+    at = dt.datetime(2030, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
+    made = entry(
+        7,
+        created_at=at,
+        query="a=1&password=x",
+        correlation_id="corr-7",
+        scenario="declined",
+        remote_addr="2001:db8::1",
+        response_headers={"Content-Type": "application/json", "Set-Cookie": "s=1"},
+        response_body='{"ok": true, "name": "Caf\u00e9 \u2603", "nul": "a\u0000b"}'.encode(),
+        response_content_type="application/json",
+    )
+    journal.write_batch([made])
+    journal.record(**made.row())
+    batch, inline = (
+        {f.name: getattr(row, f.name) for f in RequestLog._meta.fields if f.name != "id"}
+        for row in RequestLog.objects.order_by("id")
+    )
+    assert batch == inline
+    assert batch["created_at"] == at and batch["remote_addr"] == "2001:db8::1"
+    assert batch["response_headers"]["Set-Cookie"] == journal.REDACTED
 
 
 @pytest.mark.django_db(transaction=True)
