@@ -7,7 +7,10 @@ import time
 import uuid
 
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.core.exceptions import RequestDataTooBig
+from django.utils.functional import SimpleLazyObject, empty
 
 from checkout_hub import clock
 from checkout_hub.api import fallback
@@ -85,3 +88,18 @@ class HubClockMiddleware:
         response = self.get_response(request)
         response[clock.HEADER] = clock.now().isoformat().replace("+00:00", "Z")
         return response
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's MessageMiddleware, with the message storage made when something first uses it
+    (admin, the pages): an API request never does, and making it builds two storages and a
+    cookie signer on every request."""
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response  # never used: nothing to store
+        return super().process_response(request, response)
