@@ -69,7 +69,30 @@ class Case:
     rotate: bool = False
     floor: bool = False
     signed: bool = False  # Pancake's API-Key signature, made fresh before each load
+    fresh_header: str = ""  # a header given a new value on every request (Idempotency-Key)
 
+    @property
+    def content_type(self) -> str:
+        # A string body is a form post (Stripe's API), anything else JSON.
+        return (
+            "application/x-www-form-urlencoded"
+            if isinstance(self.body, str)
+            else ("application/json")
+        )
+
+    @property
+    def encoded_body(self) -> str | None:
+        return (
+            self.body if isinstance(self.body, str) or self.body is None else json.dumps(self.body)
+        )
+
+
+# What the official stripe SDK sends with every call (and a fresh Idempotency-Key per POST).
+STRIPE_SDK_HEADERS = {
+    "Authorization": "Bearer sk_test_hub_fake",
+    "Stripe-Version": "",  # the installed SDK's pinned version, filled in by cases()
+    "User-Agent": "Stripe/v1 PythonBindings/bench",
+}
 
 # Kinds of prepared carts: the vendor they belong to, whether they hold a billing address (for a
 # checkout), and how many (None: enough for the run, one per request).
@@ -82,6 +105,9 @@ POOLS = {
 
 
 def cases(fixtures: dict) -> list[Case]:
+    import stripe
+
+    STRIPE_SDK_HEADERS["Stripe-Version"] = stripe.api_version
     token = lambda name: {"Cart-Token": fixtures[name]}  # noqa: E731
     cocart_key = {"CoCart-API-Cart-Key": fixtures["cocart3"]}
     fluent_order = {
@@ -134,6 +160,15 @@ def cases(fixtures: dict) -> list[Case]:
             pool="cocart_add",
             pool_header="CoCart-API-Cart-Key",
             rotate=True,
+        ),
+        Case(
+            "Stripe fake POST /v1/payment_intents (create + confirm, as the SDK sends it)",
+            "POST",
+            "/stripe/v1/payment_intents",
+            STRIPE_SDK_HEADERS,
+            "amount=2000&currency=usd&payment_method=pm_card_visa&confirm=true"
+            "&payment_method_types[0]=card&metadata[order_id]=bench",
+            fresh_header="Idempotency-Key",
         ),
         Case(
             "Pancake POST create-session (API key)",
@@ -279,8 +314,10 @@ def prepare(out: Path, pool_size: int, labels: list[str]) -> None:
             if case.pool:
                 headers[case.pool_header] = cart_with(simple[:1], POOLS[case.pool][0])
             kwargs = {"headers": headers}
+            if case.fresh_header:
+                headers[case.fresh_header] = uuid.uuid4().hex
             if case.body is not None:
-                kwargs |= {"data": json.dumps(case.body), "content_type": "application/json"}
+                kwargs |= {"data": case.encoded_body, "content_type": case.content_type}
             profile = cProfile.Profile()
             with CaptureQueriesContext(connection) as captured:
                 profile.enable()
@@ -391,10 +428,12 @@ local tokens = {}
 local pool = os.getenv("BENCH_POOL")
 if pool and pool ~= "" then for line in io.lines(pool) do tokens[#tokens + 1] = line end end
 local rotate = %(rotate)s
+local fresh, prefix = %(fresh)s, %(prefix)s
 local i = tonumber(os.getenv("BENCH_POOL_START") or "0")
 request = function()
+  i = i + 1
+  if fresh then headers[fresh] = prefix .. i end
   if #tokens > 0 then
-    i = i + 1
     local n = rotate and ((i - 1) %% #tokens) + 1 or math.min(i, #tokens)
     headers[%(pool_header)s] = tokens[n]
   end
@@ -408,12 +447,14 @@ def lua_string(value: str) -> str:
 
 
 def lua_script(case: Case, directory: Path) -> Path:
-    headers = {"Content-Type": "application/json", **case.headers}
+    headers = {"Content-Type": case.content_type, **case.headers}
     table = "{" + ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
     script = LUA % {
         "method": lua_string(case.method),
         "path": lua_string(case.path),
-        "body": lua_string(json.dumps(case.body)) if case.body is not None else "nil",
+        "body": lua_string(case.encoded_body) if case.body is not None else "nil",
+        "fresh": lua_string(case.fresh_header) if case.fresh_header else "nil",
+        "prefix": lua_string(f"bench-{uuid.uuid4().hex[:12]}-"),
         "headers": table + "}",
         "rotate": "true" if case.rotate else "false",
         "pool_header": lua_string(case.pool_header),
