@@ -88,6 +88,8 @@ class VendorAPIView(APIView):
         """DRF's choice of renderer, worked out once per view class, renderers, Accept header
         and format (parsing the Accept header is a tenth of a small request's time); a request
         it refuses (406, an unknown ?format=) goes through DRF every time."""
+        if force:  # a reply to a request refused before negotiation: DRF's own fallback
+            return super().perform_content_negotiation(request, force)
         renderers = self.get_renderers()
         key = (
             type(self),
@@ -98,9 +100,7 @@ class VendorAPIView(APIView):
         )
         choice = _negotiated.get(key)
         if choice is None:
-            renderer, media_type = super().perform_content_negotiation(request, force)
-            if force:  # perhaps the fallback for a refused Accept: not remembered
-                return renderer, media_type
+            renderer, media_type = super().perform_content_negotiation(request)
             choice = (key[1].index(type(renderer)), media_type)
             if len(_negotiated) < NEGOTIATED_MAX:
                 _negotiated[key] = choice
