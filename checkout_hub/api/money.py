@@ -21,6 +21,8 @@ from rest_framework.relations import PKOnlyObject
 
 from checkout_hub.services import money
 
+from . import representation
+
 CURRENCY_KEYS = (
     "currency_code",
     "currency_symbol",
@@ -74,22 +76,26 @@ class MoneyObject(serializers.Serializer):
     trailing: tuple[str, ...] = ()
 
     def to_representation(self, instance):
-        """DRF's own loop, except that the currency fields (most of a cart's fields) are read
-        from one set of facts per currency instead of a field call each."""
+        """DRF's own loop (representation.fields_loop), except that the currency fields (most of
+        a cart's fields) are read from one set of facts per currency instead of a field call
+        each."""
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            plan = self.__dict__["_plan"] = representation.readable_plan(self)
         ret = {}
         facts = None
-        for field in self._readable_fields:
+        for name, field, attrs in plan:
             if isinstance(field, _CurrencyFact):
                 if facts is None:
                     facts = _currency_facts(self.context.get("currency", ""))
-                ret[field.field_name] = facts[field.attribute_name]
+                ret[name] = facts[field.attribute_name]
                 continue
             try:
-                attribute = field.get_attribute(instance)
+                attribute = representation.attribute_for(field, attrs, instance)
             except SkipField:
                 continue
             check = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
-            ret[field.field_name] = None if check is None else field.to_representation(attribute)
+            ret[name] = None if check is None else field.to_representation(attribute)
         return ret
 
     def get_fields(self):
