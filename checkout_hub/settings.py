@@ -277,6 +277,8 @@ HUB_GUEST_CHECKOUT = env_bool("HUB_GUEST_CHECKOUT", True)
 HUB_CART_TTL_SECONDS = int(os.environ.get("HUB_CART_TTL_SECONDS", str(48 * 3600)))
 # The request journal keeps at most this many rows; older ones are pruned as new ones land.
 HUB_JOURNAL_ENABLED = env_bool("HUB_JOURNAL_ENABLED", True)
+# Render every JSON reply with DRF's renderer too and fail if orjson's differs (the tests do).
+HUB_JSON_RENDER_CHECK = env_bool("HUB_JSON_RENDER_CHECK", False)
 HUB_JOURNAL_MAX_ROWS = int(os.environ.get("HUB_JOURNAL_MAX_ROWS", "5000"))
 HUB_JOURNAL_MAX_BODY_BYTES = int(os.environ.get("HUB_JOURNAL_MAX_BODY_BYTES", "65536"))
 # "background": a writer thread per process inserts rows in batches after the reply has gone

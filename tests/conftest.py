@@ -17,6 +17,8 @@ def _clean_hub_state(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A test reads its journal row at once (the writer thread is tested on its own).
     settings.HUB_JOURNAL_WRITE = "inline"
+    # Every JSON reply is rendered by DRF too, and must be byte for byte what orjson wrote.
+    settings.HUB_JSON_RENDER_CHECK = True
     cache.clear()
     clock.reset()
     scenarios.deactivate()

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from rest_framework import exceptions as drf
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
@@ -24,7 +23,7 @@ from checkout_hub.services import ratelimit, scenarios
 
 from .auth import LoginSessionAuthentication
 from .parsers import BoundedJSONParser
-from .renderers import BrowsableAPIRenderer
+from .renderers import BrowsableAPIRenderer, JSONRenderer
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Content negotiation's answers by (view class, renderers, Accept, format): bounded, since the

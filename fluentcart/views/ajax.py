@@ -17,9 +17,9 @@ import time
 
 from django.http import HttpResponse
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from checkout_hub.api.renderers import JSONRenderer
 from checkout_hub.services import cart as cart_service
 from checkout_hub.services import cart_lines
 from checkout_hub.wordpress.params import absint

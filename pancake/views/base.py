@@ -3,10 +3,9 @@ read once for signatures and parsed with the kit's bounded JSON reader."""
 
 from __future__ import annotations
 
-from rest_framework.renderers import JSONRenderer
-
 from checkout_hub.api import NoRouteMixin, VendorAPIView
 from checkout_hub.api import parsers as json_parsers
+from checkout_hub.api.renderers import JSONRenderer
 from checkout_hub.models import Vendor
 
 from .. import auth, errors
