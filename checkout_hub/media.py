@@ -8,6 +8,7 @@ object lists in `srcset` (a `thumbnail` and the `srcset`/`sizes` pair).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from html import escape
@@ -33,7 +34,14 @@ def placeholder_url(label: str, width: int = FULL, height: int | None = None) ->
 def image_sizes(src: str) -> dict | None:
     """For a hub placeholder URL: {thumbnail, srcset, sizes} as WordPress builds them for an
     attachment (the widths it has, largest first); None for any other image."""
-    match = _PATH.search(src or "")
+    sizes = _image_sizes(src or "", settings.HUB_PUBLIC_URL)
+    return None if sizes is None else dict(sizes)
+
+
+@functools.lru_cache(maxsize=4096)
+def _image_sizes(src: str, public_url: str) -> dict | None:
+    # A cart or listing renders the same few images again and again (12 URLs each).
+    match = _PATH.search(src)
     if match is None:
         return None
     width, height = int(match[1]), int(match[2])
