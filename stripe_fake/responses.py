@@ -13,8 +13,16 @@ from dataclasses import dataclass
 from checkout_hub import clock
 from checkout_hub.services import money
 
-from . import backend, cards, errors, objects
-from .models import Charge, PaymentIntent, PaymentMethod, Refund, WireObject
+from . import backend, cards, errors, listing, objects, search
+from .models import (
+    Charge,
+    Customer,
+    PaymentIntent,
+    PaymentMethod,
+    Refund,
+    SetupIntent,
+    WireObject,
+)
 
 Status = PaymentIntent.Status
 
@@ -43,10 +51,16 @@ ALWAYS_UPDATABLE = {"description", "metadata", "receipt_email", "shipping", "exp
 
 # Objects that `expand[]` can replace by id, per object type.
 EXPANDABLE: dict[str, dict[str, type[WireObject]]] = {
-    "payment_intent": {"latest_charge": Charge, "payment_method": PaymentMethod},
-    "payment_method": {},
-    "charge": {"payment_intent": PaymentIntent},
+    "payment_intent": {
+        "latest_charge": Charge,
+        "payment_method": PaymentMethod,
+        "customer": Customer,
+    },
+    "payment_method": {"customer": Customer},
+    "charge": {"payment_intent": PaymentIntent, "customer": Customer},
     "refund": {"charge": Charge, "payment_intent": PaymentIntent},
+    "customer": {"invoice_settings.default_payment_method": PaymentMethod},
+    "setup_intent": {"payment_method": PaymentMethod, "customer": Customer},
 }
 
 
@@ -65,7 +79,14 @@ def refuse_unknown(values: dict, allowed, prefix: str = "") -> None:
 
 # Parameters that name an object: one with a NUL is looked up like any other id and answered
 # resource_missing (as Stripe answers an unknown id), not refused as a string.
-ID_PARAMS = {"payment_method", "payment_intent", "charge"}
+ID_PARAMS = {
+    "payment_method",
+    "payment_intent",
+    "charge",
+    "customer",
+    "starting_after",
+    "ending_before",
+}
 
 
 def refuse_nul_bytes(values: dict) -> None:
@@ -234,12 +255,20 @@ def _expansions(params: dict, kind: str) -> list[str]:
 
 
 def _render(obj: WireObject, expand: list[str]) -> dict:
-    """The wire object, with the `expand[]` fields replaced by the objects they name."""
+    """The wire object, with the `expand[]` fields (`customer`,
+    `invoice_settings.default_payment_method`) replaced by the objects they name."""
     data = copy.deepcopy(obj.data)
+    kind = data["object"]
     for field in expand:
-        if data[field]:
-            model = EXPANDABLE[data["object"]][field]
-            data[field] = model.objects.get(pk=data[field]).data
+        *path, last = field.split(".")
+        holder = data
+        for part in path:
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        if not isinstance(holder, dict) or not isinstance(holder.get(last), str):
+            continue  # null, or already expanded
+        found = EXPANDABLE[kind][field].objects.filter(pk=holder[last]).first()
+        if found is not None:
+            holder[last] = copy.deepcopy(found.data)
     return data
 
 
@@ -848,3 +877,114 @@ def retrieve_setup_intent(call: Call, setup_intent_id: str) -> dict:
     if setup is None:
         raise errors.no_such("setup_intent", setup_intent_id, "intent", status=404)
     return copy.deepcopy(setup.data)
+
+
+# --- lists and searches (listing builds the envelopes, search reads the queries) ---
+# Each resource's query fields (docs.stripe.com/search#query-fields-for-…).
+PAYMENT_INTENT_QUERY_FIELDS = {
+    "amount": search.NUMERIC,
+    "created": search.NUMERIC,
+    "currency": search.TOKEN,
+    "customer": search.TOKEN,
+    "payment_method": search.TOKEN,
+    "status": search.TOKEN,
+}
+CHARGE_QUERY_FIELDS = {
+    "amount": search.NUMERIC,
+    "billing_details.address.postal_code": search.TOKEN,
+    "created": search.NUMERIC,
+    "currency": search.TOKEN,
+    "customer": search.TOKEN,
+    "disputed": search.BOOLEAN,
+    "payment_intent": search.TOKEN,
+    "payment_method_details.card.brand": search.TOKEN,
+    "payment_method_details.card.exp_month": search.NUMERIC,
+    "payment_method_details.card.exp_year": search.NUMERIC,
+    "payment_method_details.card.fingerprint": search.TOKEN,
+    "payment_method_details.card.last4": search.TOKEN,
+    "refunded": search.BOOLEAN,
+    "status": search.TOKEN,
+}
+CUSTOMER_QUERY_FIELDS = {
+    "created": search.NUMERIC,
+    "email": search.STRING,
+    "name": search.STRING,
+    "phone": search.STRING,
+}
+
+
+def _filter_id(params: dict, name: str) -> str | None:
+    """A list filter naming an object (`customer=cus_…`): a string, or None when absent."""
+    value = params.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise errors.invalid_request(f"Invalid string: {value}", param=name)
+    return value
+
+
+def list_payment_intents(call: Call) -> dict:
+    rows = PaymentIntent.objects.all()
+    if customer := _filter_id(call.params, "customer"):
+        rows = rows.filter(customer=customer)
+    return listing.list_page(call, rows, "/v1/payment_intents", kind="payment_intent")
+
+
+def search_payment_intents(call: Call) -> dict:
+    return listing.search_page(
+        call,
+        PaymentIntent.objects.all(),
+        "/v1/payment_intents/search",
+        kind="payment_intent",
+        fields=PAYMENT_INTENT_QUERY_FIELDS,
+    )
+
+
+def list_charges(call: Call) -> dict:
+    rows = Charge.objects.all()
+    if customer := _filter_id(call.params, "customer"):
+        rows = rows.filter(customer=customer)
+    if intent := _filter_id(call.params, "payment_intent"):
+        rows = rows.filter(payment_intent_id=intent)
+    return listing.list_page(call, rows, "/v1/charges", kind="charge")
+
+
+def search_charges(call: Call) -> dict:
+    return listing.search_page(
+        call, Charge.objects.all(), "/v1/charges/search", kind="charge", fields=CHARGE_QUERY_FIELDS
+    )
+
+
+def list_refunds(call: Call) -> dict:
+    rows = Refund.objects.all()
+    if charge := _filter_id(call.params, "charge"):
+        rows = rows.filter(charge_id=charge)
+    if intent := _filter_id(call.params, "payment_intent"):
+        rows = rows.filter(charge__payment_intent_id=intent)
+    return listing.list_page(call, rows, "/v1/refunds", kind="refund")
+
+
+def _payment_method_type(params: dict) -> str | None:
+    value = params.get("type")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z_]+", value):
+        raise errors.invalid_request(f"Invalid type: {value}", param="type")
+    return value
+
+
+def list_payment_methods(call: Call) -> dict:
+    rows = PaymentMethod.objects.all()
+    if customer := _filter_id(call.params, "customer"):
+        rows = rows.filter(customer=customer)
+    kind = _payment_method_type(call.params)
+    if kind not in (None, "card"):  # the fake makes card payment methods only
+        rows = rows.none()
+    return listing.list_page(call, rows, "/v1/payment_methods", kind="payment_method")
+
+
+def list_setup_intents(call: Call) -> dict:
+    rows = SetupIntent.objects.all()
+    if customer := _filter_id(call.params, "customer"):
+        rows = rows.filter(customer=customer)
+    return listing.list_page(call, rows, "/v1/setup_intents", kind="setup_intent")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import errors
+from .listing import LIST_PARAMS, SEARCH_PARAMS
 from .responses import (
     CONFIRM_ONLY_PARAMS,
     PAYMENT_METHOD_FIELDS,
@@ -21,12 +22,19 @@ from .responses import (
     create_refund,
     create_setup_intent,
     expire_checkout_session,
+    list_charges,
+    list_payment_intents,
+    list_payment_methods,
+    list_refunds,
+    list_setup_intents,
     retrieve_charge,
     retrieve_checkout_session,
     retrieve_payment_intent,
     retrieve_payment_method,
     retrieve_refund,
     retrieve_setup_intent,
+    search_charges,
+    search_payment_intents,
     update_payment_intent,
 )
 
@@ -77,6 +85,16 @@ INTENT = r"/v1/payment_intents/(?P<intent_id>[^/]+)"
 SESSION = r"/v1/checkout/sessions/(?P<session_id>[^/]+)"
 
 ROUTES = [
+    # Lists and searches come before the id patterns (/v1/payment_intents/search is no id).
+    _route_for("GET", r"/v1/payment_intents", list_payment_intents, LIST_PARAMS | {"customer"}),
+    _route_for("GET", r"/v1/payment_intents/search", search_payment_intents, SEARCH_PARAMS),
+    _route_for("GET", r"/v1/charges", list_charges, LIST_PARAMS | {"customer", "payment_intent"}),
+    _route_for("GET", r"/v1/charges/search", search_charges, SEARCH_PARAMS),
+    _route_for("GET", r"/v1/refunds", list_refunds, LIST_PARAMS | {"charge", "payment_intent"}),
+    _route_for(
+        "GET", r"/v1/payment_methods", list_payment_methods, LIST_PARAMS | {"customer", "type"}
+    ),
+    _route_for("GET", r"/v1/setup_intents", list_setup_intents, LIST_PARAMS | {"customer"}),
     _route_for(
         "POST",
         r"/v1/payment_intents",
