@@ -68,6 +68,17 @@ MISMATCHED_KEY = (
     "Keys for idempotent requests can only be used with the same parameters they were first "
     "used with. Try using a key other than '{key}' if you meant to execute a different request."
 )
+OTHER_ENDPOINT = (
+    "Keys for idempotent requests can only be used with the same endpoint they were first used "
+    "with ('{first}' vs '{now}'). Try using a key other than '{key}' if you meant to execute a "
+    "different request."
+)
+# The reply's header that records which endpoint a stored reply answered (never sent).
+ENDPOINT_HEADER = "X-Hub-Endpoint"
+NOT_FORM_ENCODED = (
+    "Invalid request (check that your POST content type is application/x-www-form-urlencoded). "
+    "If you have any questions, we can help at https://support.stripe.com/."
+)
 KEY_IN_USE = (
     "There is currently another in-progress request using this Idempotent Key (that probably "
     "means you submitted twice, and the other request is still going through): {key}. Please "
@@ -93,6 +104,8 @@ def handle(method: str, path: str, query: str, headers: Mapping[str, str], body:
     try:
         api_key = _api_key(headers)
         route, ids = resolve(method, path)
+        if method != "GET" and _is_json(headers, body):
+            raise errors.invalid_request(NOT_FORM_ENCODED)
         form = query if method == "GET" else f"{query}&{body.decode('utf-8', 'replace')}"
         params = encoding.decode(form)
         refuse_unknown(params, route.params)
@@ -153,6 +166,20 @@ def _json(payload: dict) -> str:
     return json.dumps(payload, indent=2)
 
 
+def _is_json(headers: Mapping[str, str], body: bytes) -> bool:
+    """A JSON body (Stripe's v1 API reads form encoding only): declared so, or a JSON object."""
+    content_type = headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if content_type == "application/json" or content_type.endswith("+json"):
+        return bool(body.strip())
+    text = body.strip()
+    if not text.startswith(b"{"):
+        return False
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False
+
+
 def _api_key(headers: Mapping[str, str]) -> str:
     scheme, _, credentials = headers.get("Authorization", "").strip().partition(" ")
     key = ""
@@ -206,7 +233,13 @@ def _idempotent(
             raise errors.idempotency_error(
                 KEY_IN_USE.format(key=key), status=409, code="idempotency_key_in_use"
             ) from None
-        raise errors.idempotency_error(MISMATCHED_KEY.format(key=key)) from None
+        first = _first_endpoint(scope, key)
+        endpoint = f"{parts[0]} {parts[1]}"
+        if first and first != endpoint:
+            message = OTHER_ENDPOINT.format(first=first, now=endpoint, key=key)
+        else:
+            message = MISMATCHED_KEY.format(key=key)
+        raise errors.idempotency_error(message) from None
     if replay is not None:
         return replay.status, replay.body, True
     try:
@@ -214,8 +247,20 @@ def _idempotent(
     except BaseException:
         idempotency.release(scope, key)  # refused before it ran: nothing to replay
         raise
-    idempotency.complete(scope, key, status, reply)
+    idempotency.complete(
+        scope, key, status, reply, headers={ENDPOINT_HEADER: f"{parts[0]} {parts[1]}"}
+    )
     return status, reply, False
+
+
+def _first_endpoint(scope: str, key: str) -> str:
+    """The endpoint (`POST /v1/customers`) the key's stored reply answered, if known."""
+    headers = (
+        IdempotencyRecord.objects.filter(scope=scope, key=key)
+        .values_list("response_headers", flat=True)
+        .first()
+    )
+    return (headers or {}).get(ENDPOINT_HEADER, "")
 
 
 def _idempotency_scope(api_key: str) -> str:

@@ -179,6 +179,14 @@ class CheckoutSession(WireObject):
 class SetupIntent(WireObject):
     """A SetupIntent (`seti_…`), confirmed with the same test cards as PaymentIntents."""
 
+    class Status(models.TextChoices):
+        REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+        REQUIRES_CONFIRMATION = "requires_confirmation"
+        REQUIRES_ACTION = "requires_action"
+        PROCESSING = "processing"
+        CANCELED = "canceled"
+        SUCCEEDED = "succeeded"
+
     status = models.CharField(max_length=30, db_index=True)
     customer = _customer_column()
     # Not part of the wire object: where 3-D Secure sends the buyer back to.
