@@ -1071,8 +1071,9 @@ def _invoice_settings(current: dict, value, customer: Customer | None, attaching
             for index, item in enumerate(items):
                 refuse_unknown(item, ("name", "value"), f"{param}[custom_fields][{index}]")
                 for key in ("name", "value"):
-                    if not item.get(key):
-                        raise errors.parameter_missing(f"{param}[custom_fields][{index}][{key}]")
+                    name = f"{param}[custom_fields][{index}][{key}]"
+                    if not _string(item.get(key), name):
+                        raise errors.parameter_missing(name)
             result["custom_fields"] = [{"name": i["name"], "value": i["value"]} for i in items]
     if "rendering_options" in fields:
         options = fields["rendering_options"]
@@ -1276,6 +1277,8 @@ def update_payment_method(call: Call, payment_method_id: str) -> dict:
             if name == "address":
                 address = _mapping(value, "billing_details[address]")
                 refuse_unknown(address, objects.ADDRESS_FIELDS, "billing_details[address]")
+                for part, item in address.items():
+                    _string(item, f"billing_details[address][{part}]")
                 merged["address"] = _merged(merged["address"] or {}, address)
             else:
                 merged[name] = _string(value, f"billing_details[{name}]")
@@ -1336,13 +1339,14 @@ CUSTOMER_QUERY_FIELDS = {
 
 
 def _filter_id(params: dict, name: str) -> str | None:
-    """A list filter naming an object (`customer=cus_…`): a string, or None when absent."""
+    """A list filter naming an object (`customer=cus_…`): a string, or None when absent. An id
+    holding a NUL names nothing (PostgreSQL cannot compare with one): it matches no row."""
     value = params.get(name)
     if value is None or value == "":
         return None
     if not isinstance(value, str):
         raise errors.invalid_request(f"Invalid string: {value}", param=name)
-    return value
+    return value.replace("\x00", "\ufffd") if "\x00" in value else value
 
 
 def list_payment_intents(call: Call) -> dict:

@@ -206,3 +206,28 @@ def test_both_cursors(intents, made):
     assert caught.value.error.message == (
         "You may only specify one of these parameters: ending_before, starting_after."
     )
+
+
+@pytest.mark.parametrize(
+    ("service", "params"),
+    [
+        ("payment_intents", {"customer": "cus_\x00"}),
+        ("charges", {"payment_intent": "pi_\x00"}),
+        ("refunds", {"charge": "ch_\x00"}),
+        ("payment_methods", {"customer": "cus_\x00"}),
+        ("setup_intents", {"customer": "cus_\x00"}),
+    ],
+)
+def test_a_filter_id_with_a_nul_matches_nothing(stripe_client, made, service, params):
+    made(1)
+
+    page = getattr(stripe_client.v1, service).list(params=params)
+
+    assert page.data == []
+
+
+def test_a_cursor_with_a_nul_is_resource_missing(intents):
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        intents.list(params={"starting_after": "pi_\x00"})
+
+    assert (caught.value.code, caught.value.param) == ("resource_missing", "starting_after")
