@@ -112,6 +112,11 @@ def expansions(params: dict, kind: str, *, extra: tuple[str, ...] = ()) -> tuple
             fields.append(inner)
         elif field in extra:
             envelope.add(field)
+        elif field in responses.EXPANDABLE.get(kind, {}):
+            raise errors.invalid_request(
+                f"This property cannot be expanded ({field}). You may want to try expanding "
+                f"'data.{field}' instead."
+            )
         else:
             raise errors.invalid_request(f"This property cannot be expanded ({field}).")
     return fields, envelope

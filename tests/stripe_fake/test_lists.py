@@ -176,7 +176,13 @@ def test_payment_methods_and_setup_intents_lists(stripe_client, intents):
         ({"ending_before": "pi_missing"}, "No such payment_intent: 'pi_missing'", "ending_before"),
         ({"created": {"after": 1}}, "Received unknown parameter: created[after]", "created[after]"),
         ({"created": {"gt": "soon"}}, "Invalid integer: soon", "created[gt]"),
-        ({"expand": ["latest_charge"]}, "This property cannot be expanded (latest_charge).", None),
+        (
+            {"expand": ["latest_charge"]},
+            "This property cannot be expanded (latest_charge). You may want to try expanding "
+            "'data.latest_charge' instead.",
+            None,
+        ),
+        ({"expand": ["data.currency"]}, "This property cannot be expanded (data.currency).", None),
         ({"colour": "red"}, "Received unknown parameter: colour", "colour"),
     ],
 )
