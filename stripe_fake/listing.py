@@ -171,7 +171,7 @@ def list_page(call, rows: QuerySet, url: str, *, kind: str) -> dict:
         page = page[:count]
     return {
         "object": "list",
-        "data": [responses._render(obj, expand) for obj in page],
+        "data": responses._render_all(page, expand),
         "has_more": has_more,
         "url": url,
     }
@@ -225,7 +225,7 @@ def search_page(call, rows: QuerySet, url: str, *, kind: str, fields: dict) -> d
         page.append(obj)
     result = {
         "object": "search_result",
-        "data": [responses._render(obj, expand) for obj in page],
+        "data": responses._render_all(page, expand),
         "has_more": has_more,
         "next_page": _page_token(page[-1]) if has_more else None,
         "url": url,

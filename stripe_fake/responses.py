@@ -254,22 +254,46 @@ def _expansions(params: dict, kind: str) -> list[str]:
     return fields
 
 
-def _render(obj: WireObject, expand: list[str]) -> dict:
+def _linked(data: dict, field: str) -> tuple[dict | None, str]:
+    """The dict holding `field` (`invoice_settings.default_payment_method`) and its last key."""
+    *path, last = field.split(".")
+    holder = data
+    for part in path:
+        holder = holder.get(part) if isinstance(holder, dict) else None
+    return (holder if isinstance(holder, dict) else None), last
+
+
+def _render(obj: WireObject, expand: list[str], found: dict | None = None) -> dict:
     """The wire object, with the `expand[]` fields (`customer`,
-    `invoice_settings.default_payment_method`) replaced by the objects they name."""
+    `invoice_settings.default_payment_method`) replaced by the objects they name. `found` holds
+    objects already fetched, by id (a list page fetches them all at once)."""
     data = copy.deepcopy(obj.data)
     kind = data["object"]
     for field in expand:
-        *path, last = field.split(".")
-        holder = data
-        for part in path:
-            holder = holder.get(part) if isinstance(holder, dict) else None
-        if not isinstance(holder, dict) or not isinstance(holder.get(last), str):
+        holder, last = _linked(data, field)
+        if holder is None or not isinstance(holder.get(last), str):
             continue  # null, or already expanded
-        found = EXPANDABLE[kind][field].objects.filter(pk=holder[last]).first()
-        if found is not None:
-            holder[last] = copy.deepcopy(found.data)
+        linked = (found or {}).get(holder[last])
+        if linked is None:
+            linked = EXPANDABLE[kind][field].objects.filter(pk=holder[last]).first()
+        if linked is not None:
+            holder[last] = copy.deepcopy(linked.data)
     return data
+
+
+def _render_all(objs: list[WireObject], expand: list[str]) -> list[dict]:
+    """`_render` for a page of objects, each expanded field's objects fetched in one query."""
+    found: dict = {}
+    for field in expand:
+        by_kind: dict[type[WireObject], set[str]] = {}
+        for obj in objs:
+            holder, last = _linked(obj.data, field)
+            if holder is not None and isinstance(holder.get(last), str):
+                model = EXPANDABLE[obj.data["object"]][field]
+                by_kind.setdefault(model, set()).add(holder[last])
+        for model, ids in by_kind.items():
+            found.update(model.objects.in_bulk(list(ids)))
+    return [_render(obj, expand, found) for obj in objs]
 
 
 def _automatic_payment_methods(params: dict, version: str) -> dict | None:

@@ -237,3 +237,18 @@ def test_a_cursor_with_a_nul_is_resource_missing(intents):
         intents.list(params={"starting_after": "pi_\x00"})
 
     assert (caught.value.code, caught.value.param) == ("resource_missing", "starting_after")
+
+
+def test_a_page_expands_with_a_fixed_number_of_queries(
+    intents, made, django_assert_max_num_queries
+):
+    made(20)
+
+    # Savepoints, the page and one query per expanded field: not one per object.
+    with django_assert_max_num_queries(6):
+        page = intents.list(
+            params={"limit": 20, "expand": ["data.latest_charge", "data.payment_method"]}
+        )
+
+    assert len(page.data) == 20
+    assert all(intent.latest_charge.object == "charge" for intent in page.data)
