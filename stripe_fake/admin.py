@@ -100,3 +100,6 @@ class SetupIntentAdmin(WireObjectAdmin):
     search_fields = ["=id"]
     fields = ["id", "status", "created", "wire"]
     readonly_fields = ["wire"]
+
+
+from . import admin_events  # noqa: E402, F401  (events, webhook endpoints, each object's events)

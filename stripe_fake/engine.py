@@ -25,8 +25,8 @@ What it does, as Stripe's test mode does (docs.stripe.com/api, /testing, /error-
   object, unexpected state);
 - the hub's scenarios: a scenario at the PAYMENT point makes a confirmation use its Stripe test
   card; `payment_failed` (no test card) answers 500 `api_error` and leaves the intent as it was;
-- `signals.payment_intent_updated`, sent after commit whenever Stripe would send a
-  `payment_intent.*` (or `charge.refunded`) webhook event.
+- Events (`events.publish`) for every state change, each naming the request that caused it,
+  delivered signed to webhook endpoints (`webhooks`) and handed to the hub after commit.
 
 Also: Checkout Sessions (create, retrieve, expire, and the hosted payment page their `url`
 opens; `checkout.py`) and SetupIntents (create and retrieve only).
@@ -55,7 +55,7 @@ from checkout_hub import clock
 from checkout_hub.models import IdempotencyRecord
 from checkout_hub.services import idempotency
 
-from . import encoding, errors
+from . import encoding, errors, events
 from .responses import Call, refuse_nul_bytes, refuse_unknown
 from .routes import Route, resolve
 
@@ -101,6 +101,7 @@ def handle(method: str, path: str, query: str, headers: Mapping[str, str], body:
             _execute, route, Call(params, request_id, reply_headers["Stripe-Version"]), ids
         )
         key = headers.get("Idempotency-Key", "")
+        run = events.caused_by(request_id, key, run)  # the events it publishes name this call
         if method == "POST" and key:
             status, reply, replayed = _idempotent(api_key, key, (method, path, params), run)
         else:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from checkout_hub import clock
 from checkout_hub.services import money
 
-from . import backend, cards, errors, objects
+from . import backend, cards, errors, events, objects
 from .models import Charge, PaymentIntent, PaymentMethod, Refund, WireObject
 
 Status = PaymentIntent.Status
@@ -595,7 +595,7 @@ def create_refund(call: Call) -> dict:
             param="amount",
         )
     refund = backend.refund(charge, amount, reason, metadata)
-    backend.announce(charge.payment_intent, "charge.refunded")
+    events.publish("charge.refunded", charge.data)  # Stripe: the charge is data.object
     return _render(refund, expand)
 
 
