@@ -4,7 +4,15 @@ from django.contrib import admin
 
 from checkout_hub.admin import HubModelAdmin, pretty
 
-from .models import Charge, CheckoutSession, PaymentIntent, PaymentMethod, Refund, SetupIntent
+from .models import (
+    Charge,
+    CheckoutSession,
+    Customer,
+    PaymentIntent,
+    PaymentMethod,
+    Refund,
+    SetupIntent,
+)
 
 
 class WireObjectAdmin(HubModelAdmin):
@@ -26,22 +34,61 @@ class WireObjectAdmin(HubModelAdmin):
         return pretty(obj.data, sort_keys=False)
 
 
+class AttachedFilter(admin.SimpleListFilter):
+    """Whether the object belongs to a Customer."""
+
+    title = "customer"
+    parameter_name = "has_customer"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "With a customer"), ("no", "Without a customer")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(customer__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(customer__isnull=True)
+        return queryset
+
+
+@admin.register(Customer)
+class CustomerAdmin(WireObjectAdmin):
+    list_display = ["id", "email", "name", "deleted", "created"]
+    list_filter = ["deleted"]
+    search_fields = ["=id", "email", "name"]
+    fields = ["id", ("email", "name"), "deleted", "created", "wire", "payment_methods"]
+    readonly_fields = ["wire", "payment_methods"]
+
+    @admin.display(description="Payment methods attached")
+    def payment_methods(self, obj):
+        return ", ".join(PaymentMethod.objects.filter(customer=obj.id).values_list("id", flat=True))
+
+
 @admin.register(PaymentIntent)
 class PaymentIntentAdmin(WireObjectAdmin):
-    list_display = ["id", "amount", "currency", "status", "order_id", "created"]
-    list_filter = ["status", "currency"]
+    list_display = ["id", "amount", "currency", "status", "order_id", "customer", "created"]
+    list_filter = ["status", "currency", AttachedFilter]
     # Ids match exactly: a partial order id "1" would match "12", "21"...
-    search_fields = ["=id", "=order_id"]
-    fields = ["id", "status", ("amount", "currency"), "order_id", "return_url", "created", "wire"]
+    search_fields = ["=id", "=order_id", "=customer"]
+    fields = [
+        "id",
+        "status",
+        ("amount", "currency"),
+        "order_id",
+        "customer",
+        "return_url",
+        "created",
+        "wire",
+    ]
     readonly_fields = ["wire"]
 
 
 @admin.register(PaymentMethod)
 class PaymentMethodAdmin(WireObjectAdmin):
-    list_display = ["id", "brand", "last4", "test_card", "created"]
-    list_filter = ["test_card"]
-    search_fields = ["=id", "test_card"]
-    fields = ["id", "test_card", "created", "wire"]
+    list_display = ["id", "brand", "last4", "test_card", "customer", "created"]
+    list_filter = ["test_card", AttachedFilter]
+    search_fields = ["=id", "test_card", "=customer"]
+    fields = ["id", "test_card", "customer", "created", "wire"]
     readonly_fields = ["wire"]
 
     @admin.display(description="Brand")
@@ -95,11 +142,15 @@ class CheckoutSessionAdmin(WireObjectAdmin):
 
 @admin.register(SetupIntent)
 class SetupIntentAdmin(WireObjectAdmin):
-    list_display = ["id", "status", "created"]
-    list_filter = ["status"]
-    search_fields = ["=id"]
-    fields = ["id", "status", "created", "wire"]
+    list_display = ["id", "status", "usage", "customer", "created"]
+    list_filter = ["status", AttachedFilter]
+    search_fields = ["=id", "=customer"]
+    fields = ["id", "status", "customer", "return_url", "created", "wire"]
     readonly_fields = ["wire"]
+
+    @admin.display(description="Usage")
+    def usage(self, obj):
+        return obj.data.get("usage")
 
 
 from . import admin_events  # noqa: E402, F401  (events, webhook endpoints, each object's events)

@@ -1,9 +1,9 @@
 """The embedded Stripe fake's backend: its state and rules, as a moto backend holds them.
 
-The PaymentIntent status machine (which action may start from which status), test-card
-PaymentMethods, charges, declines, 3-D Secure, refunds and the change notices
-(`events.publish`). It reads no request: `responses` parses parameters and
-calls in here.
+The PaymentIntent and SetupIntent status machines (which action may start from which status),
+test-card PaymentMethods, Customers and the cards attached to them, charges, declines, 3-D
+Secure, refunds and the change notices (`events.publish`). It reads no request: `responses`
+parses parameters and calls in here.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from checkout_hub import clock
 from checkout_hub.services import scenarios
 
 from . import cards, errors, events, objects
-from .models import Charge, PaymentIntent, PaymentMethod, Refund
+from .models import Charge, Customer, PaymentIntent, PaymentMethod, Refund, SetupIntent
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,43 @@ RETURN_URL_REQUIRED = (
     "set `automatic_payment_methods[enabled]` to `true` and "
     "`automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and "
     "Payment Intents."
+)
+
+
+# SetupIntents: the same machine, with Stripe's SetupIntent wording.
+SetupStatus = SetupIntent.Status
+SETUP_UNFINISHED = (
+    SetupStatus.REQUIRES_PAYMENT_METHOD,
+    SetupStatus.REQUIRES_CONFIRMATION,
+    SetupStatus.REQUIRES_ACTION,
+)
+SETUP_REFUSALS = {
+    "confirm": "You cannot confirm this SetupIntent because it has a status of {status}. Only a "
+    "SetupIntent with one of the following statuses may be confirmed: {allowed}.",
+    "update": "This SetupIntent's {field} could not be updated because it has a status of "
+    "{status}. You may only update the {field} of a SetupIntent with one of the following "
+    "statuses: {allowed}.",
+    "cancel": "You cannot cancel this SetupIntent because it has a status of {status}. Only a "
+    "SetupIntent with one of the following statuses may be canceled: {allowed}.",
+}
+SETUP_MISSING_PAYMENT_METHOD = (
+    "You cannot confirm this SetupIntent because it's missing a payment method. You can either "
+    "update the SetupIntent with a payment method and then confirm it again, or confirm it "
+    "again directly with a payment method."
+)
+SETUP_RETURN_URL_REQUIRED = RETURN_URL_REQUIRED.replace("This PaymentIntent", "This SetupIntent")
+
+NOT_ATTACHED = (
+    "The payment method you provided is not attached to a customer so detachment is impossible."
+)
+ALREADY_ATTACHED = "The payment method you provided has already been attached to a customer."
+OTHER_CUSTOMER = (
+    "The payment method supplied ({method}) belongs to the Customer {owner}. Please include the "
+    "Customer in the `customer` parameter on the {kind}."
+)
+NOT_THE_CUSTOMERS = (
+    "The customer does not have a payment method with the ID {method}. The payment method must "
+    "be attached to the customer."
 )
 
 
@@ -165,6 +202,7 @@ def prepare_confirmation(intent: PaymentIntent, method: PaymentMethod | None) ->
         method = materialise(cards.alias_for(scenario.stripe_payment_method))
     if method is None:
         raise errors.unexpected_state(MISSING_PAYMENT_METHOD, param="payment_method")
+    check_owner(method, intent.data["customer"], "PaymentIntent")
     automatic = intent.data["automatic_payment_methods"]
     if automatic and automatic["allow_redirects"] != "never" and not intent.return_url:
         raise errors.invalid_request(RETURN_URL_REQUIRED, param="return_url")
@@ -186,7 +224,7 @@ def attempt(intent: PaymentIntent, method: PaymentMethod, options: ConfirmOption
         raise failure
 
 
-def _next_action(intent: PaymentIntent, use_stripe_sdk: bool) -> dict:
+def _next_action(intent: PaymentIntent | SetupIntent, use_stripe_sdk: bool) -> dict:
     path = reverse("stripe_fake:authenticate", args=[intent.id])
     query = urlencode({"client_secret": intent.data["client_secret"]})
     url = f"{settings.HUB_PUBLIC_URL}{path}?{query}"
@@ -239,6 +277,7 @@ def _charge(
     else:
         data.update(status=Status.SUCCEEDED, amount_received=data["amount"])
         save(intent, "payment_intent.succeeded")
+    _save_card(intent, method)
     return None
 
 
@@ -339,3 +378,197 @@ def finish_authentication(intent_id: str, *, succeeded: bool) -> PaymentIntent |
             )
             save(intent, "payment_intent.payment_failed")
     return intent
+
+
+# --- customers and the payment methods attached to them ---
+def get_customer(customer_id, *, param: str = "customer", status: int = 400, lock=False):
+    """A customer that exists and is not deleted, or Stripe's resource_missing."""
+    rows = Customer.objects.select_for_update() if lock else Customer.objects
+    customer = stored(rows.filter(deleted=False), customer_id)
+    if customer is None:
+        raise errors.no_such("customer", str(customer_id), param, status=status)
+    return customer
+
+
+def save_customer(customer: Customer, event: str, previous: dict | None = None) -> None:
+    customer.save()
+    events.publish(event, customer.data, previous_attributes=previous)
+
+
+def check_owner(method: PaymentMethod, customer_id: str | None, kind: str) -> None:
+    """A PaymentMethod attached to a Customer is used only with that Customer."""
+    if method.customer and method.customer != customer_id:
+        raise errors.invalid_request(
+            OTHER_CUSTOMER.format(method=method.id, owner=method.customer, kind=kind),
+            param="payment_method",
+        )
+
+
+def attach(method: PaymentMethod, customer: Customer) -> None:
+    """Attach `method` to `customer` (again to the same one: nothing changes)."""
+    if method.customer == customer.id:
+        return
+    if method.customer:
+        raise errors.invalid_request(ALREADY_ATTACHED, param="payment_method")
+    method.data["customer"] = customer.id
+    method.save()
+    events.publish("payment_method.attached", method.data)
+
+
+def detach(method: PaymentMethod) -> None:
+    owner = method.customer
+    if not owner:
+        raise errors.invalid_request(NOT_ATTACHED)
+    method.data["customer"] = None
+    method.save()
+    customer = Customer.objects.select_for_update().filter(pk=owner, deleted=False).first()
+    settings_ = customer.data["invoice_settings"] if customer else {}
+    if customer and settings_.get("default_payment_method") == method.id:
+        previous = {"invoice_settings": copy.deepcopy(settings_)}
+        settings_["default_payment_method"] = None
+        save_customer(customer, "customer.updated", previous)
+    events.publish("payment_method.detached", method.data, previous_attributes={"customer": owner})
+
+
+def owned_method(customer: Customer, method_id, param: str) -> PaymentMethod:
+    """`method_id`, which must be attached to `customer` (invoice_settings, the customer's own
+    payment method routes)."""
+    method = stored(PaymentMethod, method_id)
+    if method is None:
+        raise errors.no_such("PaymentMethod", str(method_id), param)
+    if method.customer != customer.id:
+        raise errors.invalid_request(NOT_THE_CUSTOMERS.format(method=method.id), param=param)
+    return method
+
+
+def delete_customer(customer: Customer) -> None:
+    """Stripe's delete: the row stays as the deleted stub, its cards detached."""
+    last = copy.deepcopy(customer.data)
+    for method in PaymentMethod.objects.select_for_update().filter(customer=customer.id):
+        method.data["customer"] = None
+        method.save()
+    customer.data = objects.deleted_customer(customer.id)
+    customer.save()
+    events.publish("customer.deleted", last)
+
+
+def _save_card(intent: PaymentIntent, method: PaymentMethod) -> None:
+    """setup_future_usage: a successful payment saves the card to the intent's customer."""
+    data = intent.data
+    if not data["setup_future_usage"] or not data["customer"] or method.customer:
+        return
+    customer = Customer.objects.filter(pk=data["customer"], deleted=False).first()
+    if customer is not None:
+        attach(method, customer)
+
+
+# --- SetupIntents ---
+def get_setup(setup_id, *, lock: bool = False) -> SetupIntent:
+    rows = SetupIntent.objects.select_for_update() if lock else SetupIntent.objects
+    setup = stored(rows, setup_id)
+    if setup is None:
+        raise errors.no_such("setup_intent", str(setup_id), "intent", status=404)
+    return setup
+
+
+def require_setup_status(setup: SetupIntent, action: str, field: str = "") -> None:
+    if setup.status in SETUP_UNFINISHED:
+        return
+    message = SETUP_REFUSALS[action].format(
+        status=setup.status, allowed=", ".join(SETUP_UNFINISHED), field=field
+    )
+    raise errors.setup_unexpected_state(message, setup_intent=copy.deepcopy(setup.data))
+
+
+def save_setup(setup: SetupIntent, event: str | None) -> None:
+    setup.save()
+    if event:
+        events.publish(event, setup.data)
+
+
+def prepare_setup(setup: SetupIntent, method: PaymentMethod | None) -> PaymentMethod:
+    """Check that `setup` can be confirmed with `method`."""
+    if method is None:
+        raise errors.setup_unexpected_state(SETUP_MISSING_PAYMENT_METHOD, param="payment_method")
+    automatic = setup.data["automatic_payment_methods"]
+    if automatic and automatic["allow_redirects"] != "never" and not setup.return_url:
+        raise errors.invalid_request(SETUP_RETURN_URL_REQUIRED, param="return_url")
+    check_owner(method, setup.data["customer"], "SetupIntent")
+    return method
+
+
+def attempt_setup(setup: SetupIntent, method: PaymentMethod, use_stripe_sdk: bool) -> None:
+    """Confirm `setup` with `method`. Raises the card error of a decline (already recorded)."""
+    setup.data.update(
+        payment_method=method.id,
+        last_setup_error=None,
+        next_action=None,
+        latest_attempt=new_id("setatt"),
+    )
+    if method.card.authentication:
+        setup.data["status"] = SetupStatus.REQUIRES_ACTION
+        setup.data["next_action"] = _next_action(setup, use_stripe_sdk)
+        save_setup(setup, "setup_intent.requires_action")
+        return
+    failure = _set_up(setup, method)
+    if failure is not None:
+        raise failure
+
+
+def _set_up(setup: SetupIntent, method: PaymentMethod) -> errors.StripeError | None:
+    """Save the card (its 3-D Secure done, if it needed it), or record its decline."""
+    data = setup.data
+    decline = method.card.setup_decline
+    if decline is not None:
+        error = errors.card_error(decline, payment_method=method.data)
+        data.update(
+            status=SetupStatus.REQUIRES_PAYMENT_METHOD,
+            payment_method=None,
+            last_setup_error=error.error_object(),
+            next_action=None,
+        )
+        save_setup(setup, "setup_intent.setup_failed")
+        error.setup_intent = copy.deepcopy(data)
+        return error
+    data.update(status=SetupStatus.SUCCEEDED, next_action=None)
+    customer = Customer.objects.filter(pk=data["customer"] or "", deleted=False).first()
+    if customer is not None:
+        attach(method, customer)
+    save_setup(setup, "setup_intent.succeeded")
+    return None
+
+
+def setup_for_secret(setup_id: str, client_secret: str) -> SetupIntent | None:
+    """The SetupIntent, if `client_secret` is its secret."""
+    setup = stored(SetupIntent, setup_id)
+    if setup is None or not client_secret:
+        return None
+    if not hmac.compare_digest(client_secret.encode(), setup.data["client_secret"].encode()):
+        return None
+    return setup
+
+
+def finish_setup_authentication(setup_id: str, *, succeeded: bool) -> SetupIntent | None:
+    """The customer passed (or failed) 3-D Secure on a SetupIntent. None when it is no longer
+    waiting for authentication."""
+    with transaction.atomic():
+        setup = (
+            SetupIntent.objects.select_for_update()
+            .filter(pk=setup_id, status=SetupStatus.REQUIRES_ACTION)
+            .first()
+        )
+        if setup is None:
+            return None
+        method = PaymentMethod.objects.get(pk=setup.data["payment_method"])
+        setup.data["next_action"] = None
+        if succeeded:
+            _set_up(setup, method)  # a decline is recorded, not raised
+        else:
+            failure = errors.setup_authentication_failed(method.data)
+            setup.data.update(
+                status=SetupStatus.REQUIRES_PAYMENT_METHOD,
+                payment_method=None,
+                last_setup_error=failure.error_object(),
+            )
+            save_setup(setup, "setup_intent.setup_failed")
+    return setup

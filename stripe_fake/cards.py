@@ -27,10 +27,18 @@ class TestCard:
     authentication: bool = False  # on-session payments ask for 3-D Secure
     decline: Decline | None = None  # what the charge does (after authentication, if any)
     risk_level: str = "normal"
+    # The card is saved (a SetupIntent, an attach) and only its charges fail.
+    charges_only: bool = False
 
     @property
     def last4(self) -> str:
         return self.number[-4:]
+
+    @property
+    def setup_decline(self) -> Decline | None:
+        """What a SetupIntent confirmed with the card meets: the card's decline, unless only
+        its charges fail (4000 0000 0000 0341)."""
+        return None if self.charges_only else self.decline
 
 
 GENERIC_DECLINE = Decline("card_declined", "generic_decline", "Your card was declined.")
@@ -103,7 +111,9 @@ TEST_CARDS: dict[str, TestCard] = {
     "pm_card_chargeDeclinedIncorrectCvc": _CVC,
     "pm_card_visa_chargeDeclinedProcessingError": _PROCESSING,
     "pm_card_chargeDeclinedProcessingError": _PROCESSING,
-    "pm_card_chargeCustomerFail": TestCard("4000000000000341", "visa", decline=GENERIC_DECLINE),
+    "pm_card_chargeCustomerFail": TestCard(
+        "4000000000000341", "visa", decline=GENERIC_DECLINE, charges_only=True
+    ),
     # Radar. The default rules block the highest risk level; elevated risk goes through.
     "pm_card_radarBlock": _RADAR_BLOCK,
     "pm_card_chargeDeclinedFraudulent": _RADAR_BLOCK,

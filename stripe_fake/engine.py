@@ -1,4 +1,4 @@
-"""The embedded Stripe fake: a PaymentIntents subset that behaves like Stripe test mode.
+"""The embedded Stripe fake: the card part of Stripe's test mode, stateful.
 
 `handle(method, path, query, headers, body)` answers one request to Stripe's v1 API and returns
 `(status, headers, body)`. Everything that talks to the fake goes through it: the HTTP view at
@@ -6,35 +6,54 @@
 
 This module is the entry point (auth, routing, idempotency, the error envelope); the rest is
 split as moto splits a service: `routes` (the dispatch table), `responses` (parameters in,
-wire objects out, one function per endpoint) and `backend` (state and rules: the intent status
-machine, charges, declines, 3-D Secure, refunds, change notices).
+wire objects out, one function per endpoint), `backend` (state and rules: the PaymentIntent and
+SetupIntent status machines, customers and their cards, charges, declines, 3-D Secure, refunds,
+change notices), `listing` (the list and search envelopes) and `search` (the query language).
 
 What it does, as Stripe's test mode does (docs.stripe.com/api, /testing, /error-codes):
 - test secret keys only (`sk_test_…`/`rk_test_…`, Bearer or Basic); `livemode` is always false;
 - PaymentIntents: create (optionally confirming at once), retrieve, update, confirm, cancel,
-  capture, with Stripe's status machine, `client_secret`, `latest_charge`, `last_payment_error`
-  and `expand[]` of `latest_charge` and `payment_method`;
+  capture, list (`customer`, `created`) and search, with Stripe's status machine,
+  `client_secret`, `latest_charge`, `last_payment_error`, `customer` (which must exist) and
+  `setup_future_usage` (a successful payment saves the card to the customer);
+- Customers: create, retrieve, update, delete (the deleted stub answers every later retrieve),
+  list (`email`, `created`) and search, `invoice_settings.default_payment_method`, a customer's
+  payment methods (list, retrieve);
 - PaymentMethods from test aliases (`pm_card_visa`, both spellings of the declines), legacy
   `tok_…` tokens, card numbers (POST /v1/payment_methods, `payment_method_data`), each decided
-  by the one test-card table in `cards.py`; Charges (read only) and Refunds;
+  by the one test-card table in `cards.py`; attach, detach, update (billing_details, metadata,
+  expiry), list; a card attached to one customer is used with that customer only;
+- SetupIntents: create (optionally confirming at once), retrieve, update, confirm, cancel, list;
+  the test card decides: saved (and attached to the customer), declined (402 with
+  `setup_intent` and `last_setup_error`) or `requires_action` for 3-D Secure;
+- Charges (retrieve, list by customer or intent, search) and Refunds (create, retrieve, list);
+- lists in Stripe's envelope (`limit`, `starting_after`, `ending_before`, `created`,
+  `expand[]=data.…`), newest first; search with Stripe's query language (`field:'value'`, `~`,
+  numeric comparisons, `metadata['key']`, `-` negation, `null`, AND or OR) and `next_page`;
 - declines as HTTP 402 `card_error` bodies carrying the intent and the payment method;
   3-D Secure as `requires_action` with a `next_action` pointing at the hub's own test
-  authentication page (`views.authenticate`);
-- Idempotency-Key on every POST (stored replies replayed with `Idempotent-Replayed: true`);
+  authentication page (`views.authenticate`, for PaymentIntents and SetupIntents);
+- `expand[]` of the ids each object links (`latest_charge`, `payment_method`, `customer`, ...);
+- Idempotency-Key on every POST (stored replies replayed with `Idempotent-Replayed: true`; a key
+  reused with other parameters or on another endpoint is refused with Stripe's message for
+  each);
 - Stripe's parameter errors (unknown, missing, not an integer, amount too small, no such
-  object, unexpected state);
+  object, unexpected state) and its error for a body that is not form-encoded (JSON);
 - the hub's scenarios: a scenario at the PAYMENT point makes a confirmation use its Stripe test
   card; `payment_failed` (no test card) answers 500 `api_error` and leaves the intent as it was;
-- Events (`events.publish`) for every state change, each naming the request that caused it,
+- Events (`events.publish`) wherever Stripe creates one (`payment_intent.*`, `charge.*`,
+  `customer.*`, `payment_method.attached/detached/updated`, `setup_intent.*`,
+  `checkout.session.*`), each naming the request that caused it, listed at /v1/events,
   delivered signed to webhook endpoints (`webhooks`) and handed to the hub after commit.
 
 Also: Checkout Sessions (create, retrieve, expire, and the hosted payment page their `url`
-opens; `checkout.py`) and SetupIntents (create and retrieve only).
+opens; `checkout.py`).
 
-What it does not do: list or search endpoints, Customers, confirming SetupIntents, Connect,
-webhooks over HTTP, publishable-key calls, non-card payment methods (so never `processing`),
-Radar reviews, disputes, balance transactions, Stripe's metadata limits, and the rule that a
-PaymentMethod used without a Customer cannot be used again.
+What it does not do: Connect, publishable-key calls, non-card payment methods (so never
+`processing`), SetupAttempts and Mandates (a SetupIntent's `latest_attempt` is an id only),
+customer sources, balances, tax ids, invoices and subscriptions, Radar reviews, disputes,
+balance transactions, Stripe's metadata limits, search's indexing delay (results are
+immediate), and the rule that a PaymentMethod used without a Customer cannot be used again.
 """
 
 from __future__ import annotations
@@ -68,6 +87,17 @@ MISMATCHED_KEY = (
     "Keys for idempotent requests can only be used with the same parameters they were first "
     "used with. Try using a key other than '{key}' if you meant to execute a different request."
 )
+OTHER_ENDPOINT = (
+    "Keys for idempotent requests can only be used with the same endpoint they were first used "
+    "with ('{first}' vs '{now}'). Try using a key other than '{key}' if you meant to execute a "
+    "different request."
+)
+# The reply's header that records which endpoint a stored reply answered (never sent).
+ENDPOINT_HEADER = "X-Hub-Endpoint"
+NOT_FORM_ENCODED = (
+    "Invalid request (check that your POST content type is application/x-www-form-urlencoded). "
+    "If you have any questions, we can help at https://support.stripe.com/."
+)
 KEY_IN_USE = (
     "There is currently another in-progress request using this Idempotent Key (that probably "
     "means you submitted twice, and the other request is still going through): {key}. Please "
@@ -93,6 +123,8 @@ def handle(method: str, path: str, query: str, headers: Mapping[str, str], body:
     try:
         api_key = _api_key(headers)
         route, ids = resolve(method, path)
+        if method != "GET" and _is_json(headers, body):
+            raise errors.invalid_request(NOT_FORM_ENCODED)
         form = query if method == "GET" else f"{query}&{body.decode('utf-8', 'replace')}"
         params = encoding.decode(form)
         refuse_unknown(params, route.params)
@@ -154,6 +186,20 @@ def _json(payload: dict) -> str:
     return json.dumps(payload, indent=2)
 
 
+def _is_json(headers: Mapping[str, str], body: bytes) -> bool:
+    """A JSON body (Stripe's v1 API reads form encoding only): declared so, or a JSON object."""
+    content_type = headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if content_type == "application/json" or content_type.endswith("+json"):
+        return bool(body.strip())
+    text = body.strip()
+    if not text.startswith(b"{"):
+        return False
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False
+
+
 def _api_key(headers: Mapping[str, str]) -> str:
     scheme, _, credentials = headers.get("Authorization", "").strip().partition(" ")
     key = ""
@@ -207,7 +253,13 @@ def _idempotent(
             raise errors.idempotency_error(
                 KEY_IN_USE.format(key=key), status=409, code="idempotency_key_in_use"
             ) from None
-        raise errors.idempotency_error(MISMATCHED_KEY.format(key=key)) from None
+        first = _first_endpoint(scope, key)
+        endpoint = f"{parts[0]} {parts[1]}"
+        if first and first != endpoint:
+            message = OTHER_ENDPOINT.format(first=first, now=endpoint, key=key)
+        else:
+            message = MISMATCHED_KEY.format(key=key)
+        raise errors.idempotency_error(message) from None
     if replay is not None:
         return replay.status, replay.body, True
     try:
@@ -215,8 +267,20 @@ def _idempotent(
     except BaseException:
         idempotency.release(scope, key)  # refused before it ran: nothing to replay
         raise
-    idempotency.complete(scope, key, status, reply)
+    idempotency.complete(
+        scope, key, status, reply, headers={ENDPOINT_HEADER: f"{parts[0]} {parts[1]}"}
+    )
     return status, reply, False
+
+
+def _first_endpoint(scope: str, key: str) -> str:
+    """The endpoint (`POST /v1/customers`) the key's stored reply answered, if known."""
+    headers = (
+        IdempotencyRecord.objects.filter(scope=scope, key=key)
+        .values_list("response_headers", flat=True)
+        .first()
+    )
+    return (headers or {}).get(ENDPOINT_HEADER, "")
 
 
 def _idempotency_scope(api_key: str) -> str:

@@ -28,6 +28,7 @@ class StripeError(Exception):
         charge: str | None = None,
         payment_intent: dict | None = None,
         payment_method: dict | None = None,
+        setup_intent: dict | None = None,
     ):
         super().__init__(message)
         self.status = status
@@ -39,6 +40,7 @@ class StripeError(Exception):
         self.charge = charge
         self.payment_intent = payment_intent
         self.payment_method = payment_method
+        self.setup_intent = setup_intent
 
     @property
     def executed(self) -> bool:
@@ -62,6 +64,7 @@ class StripeError(Exception):
                 if request_id and self.status != 401
                 else None
             ),
+            "setup_intent": self.setup_intent,
             "type": self.type,
         }
         return {key: value for key, value in fields.items() if value is not None}
@@ -96,6 +99,21 @@ def no_such(kind: str, object_id: str, param: str, *, status: int = 400) -> Stri
 def unexpected_state(message: str, *, payment_intent=None, param=None) -> StripeError:
     return invalid_request(
         message, code="payment_intent_unexpected_state", param=param, payment_intent=payment_intent
+    )
+
+
+def setup_unexpected_state(message: str, *, setup_intent=None, param=None) -> StripeError:
+    return invalid_request(
+        message, code="setup_intent_unexpected_state", param=param, setup_intent=setup_intent
+    )
+
+
+def setup_authentication_failed(payment_method: dict) -> StripeError:
+    """What `last_setup_error` holds after the customer fails 3-D Secure on a SetupIntent."""
+    return invalid_request(
+        "The latest attempt to set up the payment method has failed because authentication failed.",
+        code="setup_intent_authentication_failure",
+        payment_method=payment_method,
     )
 
 

@@ -1,4 +1,5 @@
-"""The embedded Stripe fake's state: PaymentIntents, PaymentMethods, Charges and Refunds.
+"""The embedded Stripe fake's state: Customers, PaymentIntents, PaymentMethods, Charges, Refunds,
+Checkout Sessions and SetupIntents.
 
 Each row keeps the object exactly as the API shows it (`data`, the wire object); the other
 columns are copies of a few of its fields so admin can list, filter and search them. `save()`
@@ -53,10 +54,38 @@ class WireObject(models.Model):
         super().save(*args, **kwargs)
 
 
+def _customer_column():
+    return models.CharField(
+        max_length=64, blank=True, null=True, db_index=True, help_text="The wire `customer`."
+    )
+
+
+class Customer(WireObject):
+    """A Customer (`cus_…`). A deleted one keeps its row, its `data` the stub Stripe answers
+    for it (`{"id", "object": "customer", "deleted": true}`)."""
+
+    email = models.CharField(max_length=512, blank=True, null=True, db_index=True)
+    name = models.CharField(max_length=256, blank=True, null=True)
+    deleted = models.BooleanField(default=False, db_index=True)
+
+    class Meta(WireObject.Meta):
+        verbose_name = "customer"
+
+    def save(self, *args, **kwargs):
+        self.deleted = bool(self.data.get("deleted"))
+        # Copies for admin, cut to their columns (the wire object keeps the whole value).
+        self.email = (self.data.get("email") or "")[:512] or None
+        self.name = (self.data.get("name") or "")[:256] or None
+        super().save(*args, **kwargs)
+
+
 class PaymentMethod(WireObject):
     test_card = models.CharField(
         max_length=80, help_text="The test card (alias) that decides how payments behave."
     )
+    customer = _customer_column()
+
+    COPIED_FIELDS = ("customer",)
 
     class Meta(WireObject.Meta):
         verbose_name = "payment method"
@@ -82,10 +111,11 @@ class PaymentIntent(WireObject):
     order_id = models.CharField(
         max_length=64, blank=True, db_index=True, help_text="metadata[order_id]"
     )
+    customer = _customer_column()
     # Not part of the wire object: where 3-D Secure sends the buyer back to.
     return_url = models.TextField(blank=True)
 
-    COPIED_FIELDS = ("amount", "currency", "status")
+    COPIED_FIELDS = ("amount", "currency", "status", "customer")
 
     class Meta(WireObject.Meta):
         verbose_name = "payment intent"
@@ -103,8 +133,9 @@ class Charge(WireObject):
     amount_refunded = models.BigIntegerField(default=0)
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=20, db_index=True)
+    customer = _customer_column()
 
-    COPIED_FIELDS = ("amount", "amount_refunded", "currency", "status")
+    COPIED_FIELDS = ("amount", "amount_refunded", "currency", "status", "customer")
 
     class Meta(WireObject.Meta):
         verbose_name = "charge"
@@ -147,11 +178,22 @@ class CheckoutSession(WireObject):
 
 
 class SetupIntent(WireObject):
-    """A SetupIntent (`seti_…`): created and read only; the fake confirms none."""
+    """A SetupIntent (`seti_…`), confirmed with the same test cards as PaymentIntents."""
+
+    class Status(models.TextChoices):
+        REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+        REQUIRES_CONFIRMATION = "requires_confirmation"
+        REQUIRES_ACTION = "requires_action"
+        PROCESSING = "processing"
+        CANCELED = "canceled"
+        SUCCEEDED = "succeeded"
 
     status = models.CharField(max_length=30, db_index=True)
+    customer = _customer_column()
+    # Not part of the wire object: where 3-D Secure sends the buyer back to.
+    return_url = models.TextField(blank=True)
 
-    COPIED_FIELDS = ("status",)
+    COPIED_FIELDS = ("status", "customer")
 
     class Meta(WireObject.Meta):
         verbose_name = "setup intent"

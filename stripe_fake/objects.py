@@ -296,3 +296,97 @@ def refund(
         "status": "succeeded",
         "transfer_reversal": None,
     }
+
+
+def customer(
+    *,
+    id: str,
+    created: int,
+    invoice_prefix: str,
+    email: str | None = None,
+    name: str | None = None,
+    metadata: dict | None = None,
+) -> dict:
+    """A new Customer; the engine then sets the fields the request carries."""
+    return {
+        "id": id,
+        "object": "customer",
+        "address": None,
+        "balance": 0,
+        "business_name": None,
+        "created": created,
+        "currency": None,
+        "customer_account": None,
+        "default_source": None,
+        "delinquent": False,
+        "description": None,
+        "discount": None,
+        "email": email,
+        "individual_name": None,
+        "invoice_prefix": invoice_prefix,
+        "invoice_settings": {
+            "custom_fields": None,
+            "default_payment_method": None,
+            "footer": None,
+            "rendering_options": None,
+        },
+        "livemode": False,
+        "metadata": metadata or {},
+        "name": name,
+        "next_invoice_sequence": 1,
+        "phone": None,
+        "preferred_locales": [],
+        "shipping": None,
+        "tax_exempt": "none",
+        "test_clock": None,
+    }
+
+
+def deleted_customer(id: str) -> dict:
+    """What Stripe answers for a deleted customer (on delete, and on every retrieve after)."""
+    return {"id": id, "object": "customer", "deleted": True}
+
+
+def setup_intent(
+    *,
+    id: str,
+    client_secret: str,
+    created: int,
+    automatic_payment_methods: dict | None,
+    usage: str,
+) -> dict:
+    """A new SetupIntent; the engine then sets the fields the request carries."""
+    return {
+        "id": id,
+        "object": "setup_intent",
+        "application": None,
+        "automatic_payment_methods": automatic_payment_methods,
+        "cancellation_reason": None,
+        "client_secret": client_secret,
+        "created": created,
+        "customer": None,
+        "customer_account": None,
+        "description": None,
+        "excluded_payment_method_types": None,
+        "flow_directions": None,
+        "last_setup_error": None,
+        "latest_attempt": None,
+        "livemode": False,
+        "mandate": None,
+        "metadata": {},
+        "next_action": None,
+        "on_behalf_of": None,
+        "payment_method": None,
+        "payment_method_configuration_details": None,
+        "payment_method_options": {
+            "card": {
+                "mandate_options": None,
+                "network": None,
+                "request_three_d_secure": "automatic",
+            }
+        },
+        "payment_method_types": ["card"],
+        "single_use_mandate": None,
+        "status": "requires_payment_method",
+        "usage": usage,
+    }

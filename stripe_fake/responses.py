@@ -13,8 +13,16 @@ from dataclasses import dataclass
 from checkout_hub import clock
 from checkout_hub.services import money
 
-from . import backend, cards, errors, events, objects
-from .models import Charge, PaymentIntent, PaymentMethod, Refund, WireObject
+from . import backend, cards, errors, events, listing, objects, search
+from .models import (
+    Charge,
+    Customer,
+    PaymentIntent,
+    PaymentMethod,
+    Refund,
+    SetupIntent,
+    WireObject,
+)
 
 Status = PaymentIntent.Status
 
@@ -43,10 +51,16 @@ ALWAYS_UPDATABLE = {"description", "metadata", "receipt_email", "shipping", "exp
 
 # Objects that `expand[]` can replace by id, per object type.
 EXPANDABLE: dict[str, dict[str, type[WireObject]]] = {
-    "payment_intent": {"latest_charge": Charge, "payment_method": PaymentMethod},
-    "payment_method": {},
-    "charge": {"payment_intent": PaymentIntent},
+    "payment_intent": {
+        "latest_charge": Charge,
+        "payment_method": PaymentMethod,
+        "customer": Customer,
+    },
+    "payment_method": {"customer": Customer},
+    "charge": {"payment_intent": PaymentIntent, "customer": Customer},
     "refund": {"charge": Charge, "payment_intent": PaymentIntent},
+    "customer": {"invoice_settings.default_payment_method": PaymentMethod},
+    "setup_intent": {"payment_method": PaymentMethod, "customer": Customer},
 }
 
 
@@ -65,7 +79,14 @@ def refuse_unknown(values: dict, allowed, prefix: str = "") -> None:
 
 # Parameters that name an object: one with a NUL is looked up like any other id and answered
 # resource_missing (as Stripe answers an unknown id), not refused as a string.
-ID_PARAMS = {"payment_method", "payment_intent", "charge"}
+ID_PARAMS = {
+    "payment_method",
+    "payment_intent",
+    "charge",
+    "customer",
+    "starting_after",
+    "ending_before",
+}
 
 
 def refuse_nul_bytes(values: dict) -> None:
@@ -234,12 +255,20 @@ def _expansions(params: dict, kind: str) -> list[str]:
 
 
 def _render(obj: WireObject, expand: list[str]) -> dict:
-    """The wire object, with the `expand[]` fields replaced by the objects they name."""
+    """The wire object, with the `expand[]` fields (`customer`,
+    `invoice_settings.default_payment_method`) replaced by the objects they name."""
     data = copy.deepcopy(obj.data)
+    kind = data["object"]
     for field in expand:
-        if data[field]:
-            model = EXPANDABLE[data["object"]][field]
-            data[field] = model.objects.get(pk=data[field]).data
+        *path, last = field.split(".")
+        holder = data
+        for part in path:
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        if not isinstance(holder, dict) or not isinstance(holder.get(last), str):
+            continue  # null, or already expanded
+        found = EXPANDABLE[kind][field].objects.filter(pk=holder[last]).first()
+        if found is not None:
+            holder[last] = copy.deepcopy(found.data)
     return data
 
 
@@ -289,8 +318,9 @@ def _apply_fields(data: dict, params: dict) -> None:
         data["capture_method"] = _choice(
             params["capture_method"], "capture_method", CAPTURE_METHODS, "automatic"
         )
+    if "customer" in params:
+        data["customer"] = _customer_param(params)
     for name in (
-        "customer",
         "description",
         "receipt_email",
         "statement_descriptor",
@@ -458,6 +488,7 @@ def create_payment_intent(call: Call) -> dict:
     )
     _apply_fields(data, params)
     if method is not None:
+        backend.check_owner(method, data["customer"], "PaymentIntent")
         data.update(payment_method=method.id, status=Status.REQUIRES_CONFIRMATION)
     return_url = _string(params.get("return_url"), "return_url") or ""
     intent = PaymentIntent(id=intent_id, created=now, data=data, return_url=return_url)
@@ -491,6 +522,8 @@ def update_payment_intent(call: Call, intent_id: str) -> dict:
     _apply_fields(data, params)
     if "payment_method" in params or "payment_method_data" in params:
         method = _payment_method_from(params)
+        if method is not None:
+            backend.check_owner(method, data["customer"], "PaymentIntent")
         data.update(
             payment_method=method.id if method else None,
             status=Status.REQUIRES_CONFIRMATION if method else Status.REQUIRES_PAYMENT_METHOD,
@@ -793,58 +826,587 @@ def expire_checkout_session(call: Call, session_id: str) -> dict:
     return copy.deepcopy(checkout.expire(session_id).data)
 
 
-# --- SetupIntents: create and retrieve (what a storefront mounts Stripe Elements with) ---
+# --- SetupIntents (backend holds their status machine) ---
 SETUP_USAGES = ("off_session", "on_session")
+SETUP_CANCELLATION_REASONS = ("abandoned", "duplicate", "requested_by_customer")
+# Parameters only a confirmation uses (create accepts them with confirm=true).
+SETUP_CONFIRM_ONLY_PARAMS = ("return_url", "use_stripe_sdk", "mandate_data")
+SETUP_ALWAYS_UPDATABLE = {"description", "metadata", "expand"}
 
 
-def create_setup_intent(call: Call) -> dict:
-    from .models import SetupIntent
-
-    params = call.params
-    usage = _choice(params.get("usage"), "usage", SETUP_USAGES, "off_session")
-    automatic = _automatic_payment_methods(params, call.version)
+def _setup_types(params: dict) -> None:
     types = params.get("payment_method_types")
     if types is not None and _strings(types, "payment_method_types") != ["card"]:
         raise errors.invalid_request(
             "The embedded fake only takes card payments.", param="payment_method_types"
         )
+
+
+def _customer_param(params: dict) -> str | None:
+    """`customer`: the id of a customer that exists (the empty string unsets it)."""
+    if "customer" not in params or params["customer"] == "":
+        return None
+    return backend.get_customer(params["customer"]).id
+
+
+def _apply_setup_fields(data: dict, params: dict) -> None:
+    if "customer" in params:
+        data["customer"] = _customer_param(params)
+    if "description" in params:
+        data["description"] = _string(params["description"], "description")
+    if "metadata" in params:
+        data["metadata"] = _metadata(data["metadata"], params["metadata"])
+    if "payment_method_options" in params:
+        changes = _mapping(params["payment_method_options"], "payment_method_options")
+        data["payment_method_options"] = _merged(data["payment_method_options"], changes)
+    _setup_types(params)
+
+
+def _check_setup_secret(setup: SetupIntent, params: dict) -> None:
+    secret = params.get("client_secret")
+    if secret is not None and not hmac.compare_digest(
+        str(secret).encode(), setup.data["client_secret"].encode()
+    ):
+        raise errors.invalid_request(
+            "The client_secret provided does not match the client_secret associated with the "
+            "SetupIntent.",
+            param="client_secret",
+        )
+
+
+def create_setup_intent(call: Call) -> dict:
+    params = call.params
+    expand = _expansions(params, "setup_intent")
+    usage = _choice(params.get("usage"), "usage", SETUP_USAGES, "off_session")
+    automatic = _automatic_payment_methods(params, call.version)
+    confirm = _boolean(params.get("confirm"), "confirm")
+    if not confirm:
+        for name in SETUP_CONFIRM_ONLY_PARAMS:
+            if name in params:
+                raise errors.invalid_request(
+                    f"The parameter {name} can only be passed when confirm is true.", param=name
+                )
+    use_stripe_sdk = _boolean(params.get("use_stripe_sdk"), "use_stripe_sdk")
     now = clock.now()
     setup_id = backend.new_id("seti")
-    data = {
-        "id": setup_id,
-        "object": "setup_intent",
-        "application": None,
-        "automatic_payment_methods": automatic,
-        "cancellation_reason": None,
-        "client_secret": f"{setup_id}_secret_{clock.random_string(25)}",
-        "created": int(now.timestamp()),
-        "customer": _string(params.get("customer"), "customer"),
-        "description": _string(params.get("description"), "description"),
-        "flow_directions": None,
-        "last_setup_error": None,
-        "latest_attempt": None,
-        "livemode": False,
-        "mandate": None,
-        "metadata": _metadata({}, params.get("metadata", "")),
-        "next_action": None,
-        "on_behalf_of": None,
-        "payment_method": None,
-        "payment_method_options": {"card": {"mandate_options": None, "network": None,
-                                            "request_three_d_secure": "automatic"}},
-        "payment_method_types": ["card"],
-        "single_use_mandate": None,
-        "status": "requires_payment_method",
-        "usage": usage,
-    }  # fmt: skip
-    setup = SetupIntent(id=setup_id, created=now, data=data)
-    setup.save()
-    return copy.deepcopy(data)
+    data = objects.setup_intent(
+        id=setup_id,
+        client_secret=f"{setup_id}_secret_{clock.random_string(25)}",
+        created=int(now.timestamp()),
+        automatic_payment_methods=automatic,
+        usage=usage,
+    )
+    _apply_setup_fields(data, params)
+    method = _payment_method_from(params)
+    if method is not None:
+        backend.check_owner(method, data["customer"], "SetupIntent")
+        data.update(payment_method=method.id, status=SetupIntent.Status.REQUIRES_CONFIRMATION)
+    return_url = _string(params.get("return_url"), "return_url") or ""
+    setup = SetupIntent(id=setup_id, created=now, data=data, return_url=return_url)
+    if confirm:
+        method = backend.prepare_setup(setup, method)
+    backend.save_setup(setup, "setup_intent.created")
+    if confirm:
+        backend.attempt_setup(setup, method, use_stripe_sdk)
+    return _render(setup, expand)
 
 
 def retrieve_setup_intent(call: Call, setup_intent_id: str) -> dict:
-    from .models import SetupIntent
+    expand = _expansions(call.params, "setup_intent")
+    setup = backend.get_setup(setup_intent_id)
+    _check_setup_secret(setup, call.params)
+    return _render(setup, expand)
 
-    setup = backend.stored(SetupIntent, setup_intent_id)
-    if setup is None:
-        raise errors.no_such("setup_intent", setup_intent_id, "intent", status=404)
-    return copy.deepcopy(setup.data)
+
+def update_setup_intent(call: Call, setup_intent_id: str) -> dict:
+    params = call.params
+    expand = _expansions(params, "setup_intent")
+    setup = backend.get_setup(setup_intent_id, lock=True)
+    restricted = [name for name in params if name not in SETUP_ALWAYS_UPDATABLE]
+    if restricted:
+        backend.require_setup_status(setup, "update", restricted[0])
+    data = setup.data
+    _apply_setup_fields(data, params)
+    if "payment_method" in params or "payment_method_data" in params:
+        method = _payment_method_from(params)
+        if method is not None:
+            backend.check_owner(method, data["customer"], "SetupIntent")
+        data.update(
+            payment_method=method.id if method else None,
+            status=(
+                SetupIntent.Status.REQUIRES_CONFIRMATION
+                if method
+                else SetupIntent.Status.REQUIRES_PAYMENT_METHOD
+            ),
+            next_action=None,
+        )
+    backend.save_setup(setup, None)  # Stripe has no event for an update
+    return _render(setup, expand)
+
+
+def confirm_setup_intent(call: Call, setup_intent_id: str) -> dict:
+    params = call.params
+    expand = _expansions(params, "setup_intent")
+    use_stripe_sdk = _boolean(params.get("use_stripe_sdk"), "use_stripe_sdk")
+    setup = backend.get_setup(setup_intent_id, lock=True)
+    _check_setup_secret(setup, params)
+    backend.require_setup_status(setup, "confirm")
+    method = _payment_method_from(params)
+    if method is None and setup.data["payment_method"]:
+        method = PaymentMethod.objects.filter(pk=setup.data["payment_method"]).first()
+    if "payment_method_options" in params:
+        changes = _mapping(params["payment_method_options"], "payment_method_options")
+        setup.data["payment_method_options"] = _merged(
+            setup.data["payment_method_options"], changes
+        )
+    if "return_url" in params:
+        setup.return_url = _string(params["return_url"], "return_url") or ""
+    method = backend.prepare_setup(setup, method)
+    backend.attempt_setup(setup, method, use_stripe_sdk)
+    return _render(setup, expand)
+
+
+def cancel_setup_intent(call: Call, setup_intent_id: str) -> dict:
+    params = call.params
+    expand = _expansions(params, "setup_intent")
+    reason = _choice(
+        params.get("cancellation_reason"), "cancellation_reason", SETUP_CANCELLATION_REASONS
+    )
+    setup = backend.get_setup(setup_intent_id, lock=True)
+    backend.require_setup_status(setup, "cancel")
+    setup.data.update(
+        status=SetupIntent.Status.CANCELED, cancellation_reason=reason, next_action=None
+    )
+    backend.save_setup(setup, "setup_intent.canceled")
+    return _render(setup, expand)
+
+
+# --- Customers ---
+CUSTOMER_FIELDS = (
+    "address",
+    "balance",
+    "business_name",
+    "description",
+    "email",
+    "individual_name",
+    "invoice_prefix",
+    "invoice_settings",
+    "metadata",
+    "name",
+    "next_invoice_sequence",
+    "phone",
+    "preferred_locales",
+    "shipping",
+    "tax_exempt",
+)
+INVOICE_SETTINGS_FIELDS = ("custom_fields", "default_payment_method", "footer", "rendering_options")
+TAX_EXEMPTIONS = ("exempt", "none", "reverse")
+MAX_EMAIL_LENGTH = 512
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _email(value) -> str | None:
+    email = _string(value, "email")
+    if email is not None and (len(email) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(email)):
+        raise errors.invalid_request(f"Invalid email address: {email}", param="email")
+    return email
+
+
+def _address(value, param: str) -> dict | None:
+    if value == "":
+        return None
+    fields = _mapping(value, param)
+    refuse_unknown(fields, objects.ADDRESS_FIELDS, param)
+    for name, item in fields.items():
+        _string(item, f"{param}[{name}]")
+    return objects.address(fields)
+
+
+def _customer_shipping(value) -> dict | None:
+    if value == "":
+        return None
+    fields = _mapping(value, "shipping")
+    refuse_unknown(fields, ("address", "name", "phone"), "shipping")
+    if "address" not in fields:
+        raise errors.parameter_missing("shipping[address]")
+    if not fields.get("name"):
+        raise errors.parameter_missing("shipping[name]")
+    return {
+        "address": _address(fields["address"], "shipping[address]"),
+        "name": _string(fields["name"], "shipping[name]"),
+        "phone": _string(fields.get("phone"), "shipping[phone]"),
+    }
+
+
+def _invoice_settings(current: dict, value, customer: Customer | None, attaching) -> dict:
+    """`invoice_settings`: its default_payment_method must be one of the customer's cards (or
+    `attaching`, the card a create attaches)."""
+    param = "invoice_settings"
+    fields = _mapping(value, param)
+    refuse_unknown(fields, INVOICE_SETTINGS_FIELDS, param)
+    result = dict(current)
+    if "default_payment_method" in fields:
+        name = f"{param}[default_payment_method]"
+        method_id = _string(fields["default_payment_method"], name)
+        if method_id and not (attaching is not None and attaching.id == method_id):
+            if customer is None:
+                method = backend.stored(PaymentMethod, method_id)
+                if method is None:
+                    raise errors.no_such("PaymentMethod", method_id, name)
+                raise errors.invalid_request(
+                    backend.NOT_THE_CUSTOMERS.format(method=method_id), param=name
+                )
+            backend.owned_method(customer, method_id, name)
+        result["default_payment_method"] = method_id
+    if "footer" in fields:
+        result["footer"] = _string(fields["footer"], f"{param}[footer]")
+    if "custom_fields" in fields:
+        custom = fields["custom_fields"]
+        if custom == "":
+            result["custom_fields"] = None
+        else:
+            items = custom if isinstance(custom, list) else None
+            if items is None or not all(isinstance(item, dict) for item in items):
+                raise errors.invalid_request("Invalid array", param=f"{param}[custom_fields]")
+            for index, item in enumerate(items):
+                refuse_unknown(item, ("name", "value"), f"{param}[custom_fields][{index}]")
+                for key in ("name", "value"):
+                    if not item.get(key):
+                        raise errors.parameter_missing(f"{param}[custom_fields][{index}][{key}]")
+            result["custom_fields"] = [{"name": i["name"], "value": i["value"]} for i in items]
+    if "rendering_options" in fields:
+        options = fields["rendering_options"]
+        if options == "":
+            result["rendering_options"] = None
+        else:
+            options = _mapping(options, f"{param}[rendering_options]")
+            refuse_unknown(
+                options, ("amount_tax_display", "template"), f"{param}[rendering_options]"
+            )
+            result["rendering_options"] = {
+                "amount_tax_display": options.get("amount_tax_display") or None,
+                "template": options.get("template") or None,
+            }
+    return result
+
+
+def _apply_customer_fields(
+    data: dict, params: dict, customer: Customer | None, attaching: PaymentMethod | None = None
+) -> None:
+    if "address" in params:
+        data["address"] = _address(params["address"], "address")
+    if "balance" in params:
+        data["balance"] = _integer(params["balance"], "balance")
+    for name in ("business_name", "description", "individual_name", "name", "phone"):
+        if name in params:
+            data[name] = _string(params[name], name)
+    if "email" in params:
+        data["email"] = _email(params["email"])
+    if "invoice_prefix" in params:
+        prefix = _string(params["invoice_prefix"], "invoice_prefix")
+        if not prefix or not re.fullmatch(r"[A-Z0-9]{3,12}", prefix):
+            raise errors.invalid_request(
+                "Invalid invoice_prefix: it must be 3 to 12 uppercase letters or numbers.",
+                param="invoice_prefix",
+            )
+        data["invoice_prefix"] = prefix
+    if "invoice_settings" in params:
+        data["invoice_settings"] = _invoice_settings(
+            data["invoice_settings"], params["invoice_settings"], customer, attaching
+        )
+    if "metadata" in params:
+        data["metadata"] = _metadata(data["metadata"], params["metadata"])
+    if "next_invoice_sequence" in params:
+        data["next_invoice_sequence"] = _positive_integer(
+            params["next_invoice_sequence"], "next_invoice_sequence"
+        )
+    if "preferred_locales" in params:
+        locales = params["preferred_locales"]
+        data["preferred_locales"] = [] if locales == "" else _strings(locales, "preferred_locales")
+    if "shipping" in params:
+        data["shipping"] = _customer_shipping(params["shipping"])
+    if "tax_exempt" in params:
+        data["tax_exempt"] = _choice(params["tax_exempt"], "tax_exempt", TAX_EXEMPTIONS, "none")
+
+
+def create_customer(call: Call) -> dict:
+    params = call.params
+    expand = _expansions(params, "customer")
+    now = clock.now()
+    customer_id = f"cus_{clock.random_string(14)}"
+    data = objects.customer(
+        id=customer_id,
+        created=int(now.timestamp()),
+        invoice_prefix=clock.random_hex(8).upper(),
+    )
+    method = None
+    if params.get("payment_method"):
+        method = backend.find_payment_method(params["payment_method"])
+        if method.customer:
+            raise errors.invalid_request(backend.ALREADY_ATTACHED, param="payment_method")
+    _apply_customer_fields(data, params, None, method)
+    customer = Customer(id=customer_id, created=now, data=data)
+    backend.save_customer(customer, "customer.created")
+    if method is not None:
+        backend.attach(method, customer)
+    return _render(customer, expand)
+
+
+def retrieve_customer(call: Call, customer_id: str) -> dict:
+    customer = backend.stored(Customer, customer_id)
+    if customer is None:
+        raise errors.no_such("customer", customer_id, "id", status=404)
+    if customer.deleted:  # Stripe answers the deleted stub, with 200
+        return copy.deepcopy(customer.data)
+    return _render(customer, _expansions(call.params, "customer"))
+
+
+def _changed(before: dict, after: dict) -> dict:
+    """Stripe's previous_attributes: the old value of each field that changed."""
+    return {key: before.get(key) for key, value in after.items() if before.get(key) != value}
+
+
+def update_customer(call: Call, customer_id: str) -> dict:
+    params = call.params
+    expand = _expansions(params, "customer")
+    customer = backend.get_customer(customer_id, param="id", status=404, lock=True)
+    before = copy.deepcopy(customer.data)
+    _apply_customer_fields(customer.data, params, customer)
+    previous = _changed(before, customer.data)
+    if previous:
+        backend.save_customer(customer, "customer.updated", previous)
+    return _render(customer, expand)
+
+
+def delete_customer(call: Call, customer_id: str) -> dict:
+    customer = backend.get_customer(customer_id, param="id", status=404, lock=True)
+    backend.delete_customer(customer)
+    return copy.deepcopy(customer.data)
+
+
+def list_customers(call: Call) -> dict:
+    rows = Customer.objects.filter(deleted=False)
+    if "email" in call.params:
+        email = _string(call.params["email"], "email")
+        rows = rows.filter(email=email) if email else rows.none()
+    return listing.list_page(call, rows, "/v1/customers", kind="customer")
+
+
+def search_customers(call: Call) -> dict:
+    return listing.search_page(
+        call,
+        Customer.objects.filter(deleted=False),
+        "/v1/customers/search",
+        kind="customer",
+        fields=CUSTOMER_QUERY_FIELDS,
+    )
+
+
+def list_customer_payment_methods(call: Call, customer_id: str) -> dict:
+    customer = backend.get_customer(customer_id, param="customer", status=404)
+    rows = PaymentMethod.objects.filter(customer=customer.id)
+    kind = _payment_method_type(call.params)
+    if kind not in (None, "card"):
+        rows = rows.none()
+    if "allow_redisplay" in call.params:
+        _choice(
+            call.params["allow_redisplay"],
+            "allow_redisplay",
+            ("always", "limited", "unspecified"),
+        )
+    url = f"/v1/customers/{customer.id}/payment_methods"
+    return listing.list_page(call, rows, url, kind="payment_method")
+
+
+def retrieve_customer_payment_method(call: Call, customer_id: str, payment_method_id: str) -> dict:
+    expand = _expansions(call.params, "payment_method")
+    customer = backend.get_customer(customer_id, param="customer", status=404)
+    method = backend.stored(PaymentMethod.objects.filter(customer=customer.id), payment_method_id)
+    if method is None:
+        raise errors.no_such("PaymentMethod", payment_method_id, "payment_method", status=404)
+    return _render(method, expand)
+
+
+# --- attaching, detaching and updating PaymentMethods ---
+def _stored_method(payment_method_id: str) -> PaymentMethod:
+    method = backend.stored(PaymentMethod.objects.select_for_update(), payment_method_id)
+    if method is None:
+        raise errors.no_such("PaymentMethod", payment_method_id, "payment_method", status=404)
+    return method
+
+
+def attach_payment_method(call: Call, payment_method_id: str) -> dict:
+    params = call.params
+    expand = _expansions(params, "payment_method")
+    if params.get("customer") in (None, ""):
+        raise errors.parameter_missing("customer")
+    customer = backend.get_customer(params["customer"])
+    if cards.alias_for(payment_method_id) is not None:  # a test alias attaches a new card
+        method = backend.find_payment_method(payment_method_id)
+    else:
+        method = _stored_method(payment_method_id)
+    backend.attach(method, customer)
+    return _render(method, expand)
+
+
+def detach_payment_method(call: Call, payment_method_id: str) -> dict:
+    expand = _expansions(call.params, "payment_method")
+    method = _stored_method(payment_method_id)
+    backend.detach(method)
+    return _render(method, expand)
+
+
+NOT_SAVED = "You must save this PaymentMethod to a customer before you can update it."
+BILLING_FIELDS = ("address", "email", "name", "phone", "tax_id")
+
+
+def update_payment_method(call: Call, payment_method_id: str) -> dict:
+    params = call.params
+    expand = _expansions(params, "payment_method")
+    method = _stored_method(payment_method_id)
+    if not method.customer:
+        raise errors.invalid_request(NOT_SAVED)
+    data = method.data
+    before = copy.deepcopy(data)
+    if "billing_details" in params:
+        changes = _mapping(params["billing_details"], "billing_details")
+        refuse_unknown(changes, BILLING_FIELDS, "billing_details")
+        merged = dict(data["billing_details"])
+        for name, value in changes.items():
+            if name == "address":
+                address = _mapping(value, "billing_details[address]")
+                refuse_unknown(address, objects.ADDRESS_FIELDS, "billing_details[address]")
+                merged["address"] = _merged(merged["address"] or {}, address)
+            else:
+                merged[name] = _string(value, f"billing_details[{name}]")
+        data["billing_details"] = objects.billing_details(merged)
+    if "metadata" in params:
+        data["metadata"] = _metadata(data["metadata"], params["metadata"])
+    if "allow_redisplay" in params:
+        data["allow_redisplay"] = _choice(
+            params["allow_redisplay"], "allow_redisplay", ("always", "limited", "unspecified")
+        )
+    if "card" in params:
+        card = _mapping(params["card"], "card")
+        refuse_unknown(card, ("exp_month", "exp_year"), "card")
+        month, year = _expiry(
+            card.get("exp_month", data["card"]["exp_month"]),
+            card.get("exp_year", data["card"]["exp_year"]),
+        )
+        data["card"].update(exp_month=month, exp_year=year)
+    previous = _changed(before, data)
+    method.save()
+    if previous:
+        events.publish("payment_method.updated", data, previous_attributes=previous)
+    return _render(method, expand)
+
+
+# --- lists and searches (listing builds the envelopes, search reads the queries) ---
+# Each resource's query fields (docs.stripe.com/search#query-fields-for-…).
+PAYMENT_INTENT_QUERY_FIELDS = {
+    "amount": search.NUMERIC,
+    "created": search.NUMERIC,
+    "currency": search.TOKEN,
+    "customer": search.TOKEN,
+    "payment_method": search.TOKEN,
+    "status": search.TOKEN,
+}
+CHARGE_QUERY_FIELDS = {
+    "amount": search.NUMERIC,
+    "billing_details.address.postal_code": search.TOKEN,
+    "created": search.NUMERIC,
+    "currency": search.TOKEN,
+    "customer": search.TOKEN,
+    "disputed": search.BOOLEAN,
+    "payment_intent": search.TOKEN,
+    "payment_method_details.card.brand": search.TOKEN,
+    "payment_method_details.card.exp_month": search.NUMERIC,
+    "payment_method_details.card.exp_year": search.NUMERIC,
+    "payment_method_details.card.fingerprint": search.TOKEN,
+    "payment_method_details.card.last4": search.TOKEN,
+    "refunded": search.BOOLEAN,
+    "status": search.TOKEN,
+}
+CUSTOMER_QUERY_FIELDS = {
+    "created": search.NUMERIC,
+    "email": search.STRING,
+    "name": search.STRING,
+    "phone": search.STRING,
+}
+
+
+def _filter_id(params: dict, name: str) -> str | None:
+    """A list filter naming an object (`customer=cus_…`): a string, or None when absent."""
+    value = params.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise errors.invalid_request(f"Invalid string: {value}", param=name)
+    return value
+
+
+def list_payment_intents(call: Call) -> dict:
+    rows = PaymentIntent.objects.all()
+    if customer := _filter_id(call.params, "customer"):
+        rows = rows.filter(customer=customer)
+    return listing.list_page(call, rows, "/v1/payment_intents", kind="payment_intent")
+
+
+def search_payment_intents(call: Call) -> dict:
+    return listing.search_page(
+        call,
+        PaymentIntent.objects.all(),
+        "/v1/payment_intents/search",
+        kind="payment_intent",
+        fields=PAYMENT_INTENT_QUERY_FIELDS,
+    )
+
+
+def list_charges(call: Call) -> dict:
+    rows = Charge.objects.all()
+    if customer := _filter_id(call.params, "customer"):
+        rows = rows.filter(customer=customer)
+    if intent := _filter_id(call.params, "payment_intent"):
+        rows = rows.filter(payment_intent_id=intent)
+    return listing.list_page(call, rows, "/v1/charges", kind="charge")
+
+
+def search_charges(call: Call) -> dict:
+    return listing.search_page(
+        call, Charge.objects.all(), "/v1/charges/search", kind="charge", fields=CHARGE_QUERY_FIELDS
+    )
+
+
+def list_refunds(call: Call) -> dict:
+    rows = Refund.objects.all()
+    if charge := _filter_id(call.params, "charge"):
+        rows = rows.filter(charge_id=charge)
+    if intent := _filter_id(call.params, "payment_intent"):
+        rows = rows.filter(charge__payment_intent_id=intent)
+    return listing.list_page(call, rows, "/v1/refunds", kind="refund")
+
+
+def _payment_method_type(params: dict) -> str | None:
+    value = params.get("type")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z_]+", value):
+        raise errors.invalid_request(f"Invalid type: {value}", param="type")
+    return value
+
+
+def list_payment_methods(call: Call) -> dict:
+    rows = PaymentMethod.objects.all()
+    if customer := _filter_id(call.params, "customer"):
+        rows = rows.filter(customer=customer)
+    kind = _payment_method_type(call.params)
+    if kind not in (None, "card"):  # the fake makes card payment methods only
+        rows = rows.none()
+    return listing.list_page(call, rows, "/v1/payment_methods", kind="payment_method")
+
+
+def list_setup_intents(call: Call) -> dict:
+    rows = SetupIntent.objects.all()
+    if customer := _filter_id(call.params, "customer"):
+        rows = rows.filter(customer=customer)
+    return listing.list_page(call, rows, "/v1/setup_intents", kind="setup_intent")

@@ -9,25 +9,48 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import errors
+from .listing import LIST_PARAMS, SEARCH_PARAMS
 from .responses import (
     CONFIRM_ONLY_PARAMS,
+    CUSTOMER_FIELDS,
     PAYMENT_METHOD_FIELDS,
+    attach_payment_method,
     cancel_payment_intent,
+    cancel_setup_intent,
     capture_payment_intent,
     confirm_payment_intent,
+    confirm_setup_intent,
     create_checkout_session,
+    create_customer,
     create_payment_intent,
     create_payment_method,
     create_refund,
     create_setup_intent,
+    delete_customer,
+    detach_payment_method,
     expire_checkout_session,
+    list_charges,
+    list_customer_payment_methods,
+    list_customers,
+    list_payment_intents,
+    list_payment_methods,
+    list_refunds,
+    list_setup_intents,
     retrieve_charge,
     retrieve_checkout_session,
+    retrieve_customer,
+    retrieve_customer_payment_method,
     retrieve_payment_intent,
     retrieve_payment_method,
     retrieve_refund,
     retrieve_setup_intent,
+    search_charges,
+    search_customers,
+    search_payment_intents,
+    update_customer,
     update_payment_intent,
+    update_payment_method,
+    update_setup_intent,
 )
 
 
@@ -74,9 +97,62 @@ CONFIRM_PARAMS = {
     "shipping",
 }
 INTENT = r"/v1/payment_intents/(?P<intent_id>[^/]+)"
+CUSTOMER = r"/v1/customers/(?P<customer_id>[^/]+)"
+PAYMENT_METHOD = r"/v1/payment_methods/(?P<payment_method_id>[^/]+)"
+SETUP = r"/v1/setup_intents/(?P<setup_intent_id>[^/]+)"
+SETUP_FIELDS = {
+    "customer",
+    "description",
+    "metadata",
+    "payment_method",
+    "payment_method_data",
+    "payment_method_options",
+    "payment_method_types",
+    "expand",
+}
 SESSION = r"/v1/checkout/sessions/(?P<session_id>[^/]+)"
 
 ROUTES = [
+    # Lists and searches come before the id patterns (/v1/payment_intents/search is no id).
+    _route_for("GET", r"/v1/payment_intents", list_payment_intents, LIST_PARAMS | {"customer"}),
+    _route_for("GET", r"/v1/payment_intents/search", search_payment_intents, SEARCH_PARAMS),
+    _route_for("GET", r"/v1/charges", list_charges, LIST_PARAMS | {"customer", "payment_intent"}),
+    _route_for("GET", r"/v1/charges/search", search_charges, SEARCH_PARAMS),
+    _route_for("GET", r"/v1/refunds", list_refunds, LIST_PARAMS | {"charge", "payment_intent"}),
+    _route_for(
+        "GET", r"/v1/payment_methods", list_payment_methods, LIST_PARAMS | {"customer", "type"}
+    ),
+    _route_for("GET", r"/v1/setup_intents", list_setup_intents, LIST_PARAMS | {"customer"}),
+    _route_for("GET", r"/v1/customers", list_customers, LIST_PARAMS | {"email"}),
+    _route_for("GET", r"/v1/customers/search", search_customers, SEARCH_PARAMS),
+    # Customers.
+    _route_for(
+        "POST", r"/v1/customers", create_customer, {*CUSTOMER_FIELDS, "payment_method", "expand"}
+    ),
+    _route_for("GET", CUSTOMER, retrieve_customer, {"expand"}),
+    _route_for("POST", CUSTOMER, update_customer, {*CUSTOMER_FIELDS, "expand"}),
+    _route_for("DELETE", CUSTOMER, delete_customer, set()),
+    _route_for(
+        "GET",
+        CUSTOMER + "/payment_methods",
+        list_customer_payment_methods,
+        LIST_PARAMS - {"created"} | {"type", "allow_redisplay"},
+    ),
+    _route_for(
+        "GET",
+        CUSTOMER + r"/payment_methods/(?P<payment_method_id>[^/]+)",
+        retrieve_customer_payment_method,
+        {"expand"},
+    ),
+    # Attaching, detaching and updating PaymentMethods.
+    _route_for("POST", PAYMENT_METHOD + "/attach", attach_payment_method, {"customer", "expand"}),
+    _route_for("POST", PAYMENT_METHOD + "/detach", detach_payment_method, {"expand"}),
+    _route_for(
+        "POST",
+        PAYMENT_METHOD,
+        update_payment_method,
+        {"billing_details", "metadata", "card", "allow_redisplay", "expand"},
+    ),
     _route_for(
         "POST",
         r"/v1/payment_intents",
@@ -116,12 +192,7 @@ ROUTES = [
     _route_for(
         "POST", r"/v1/payment_methods", create_payment_method, {*PAYMENT_METHOD_FIELDS, "expand"}
     ),
-    _route_for(
-        "GET",
-        r"/v1/payment_methods/(?P<payment_method_id>[^/]+)",
-        retrieve_payment_method,
-        {"expand"},
-    ),
+    _route_for("GET", PAYMENT_METHOD, retrieve_payment_method, {"expand"}),
     _route_for("GET", r"/v1/charges/(?P<charge_id>[^/]+)", retrieve_charge, {"expand"}),
     _route_for(
         "POST",
@@ -146,21 +217,28 @@ ROUTES = [
         "POST",
         r"/v1/setup_intents",
         create_setup_intent,
+        SETUP_FIELDS
+        | {"usage", "automatic_payment_methods", "confirm"}
+        | {"return_url", "use_stripe_sdk", "mandate_data"},
+    ),
+    _route_for("GET", SETUP, retrieve_setup_intent, {"client_secret", "expand"}),
+    _route_for("POST", SETUP, update_setup_intent, SETUP_FIELDS),
+    _route_for(
+        "POST",
+        SETUP + "/confirm",
+        confirm_setup_intent,
         {
-            "usage",
-            "automatic_payment_methods",
-            "payment_method_types",
-            "customer",
-            "description",
-            "metadata",
+            "client_secret",
+            "expand",
+            "mandate_data",
+            "payment_method",
+            "payment_method_data",
+            "payment_method_options",
+            "return_url",
+            "use_stripe_sdk",
         },
     ),
-    _route_for(
-        "GET",
-        r"/v1/setup_intents/(?P<setup_intent_id>[^/]+)",
-        retrieve_setup_intent,
-        {"client_secret", "expand"},
-    ),
+    _route_for("POST", SETUP + "/cancel", cancel_setup_intent, {"cancellation_reason", "expand"}),
 ]
 
 

@@ -1,5 +1,6 @@
 """The embedded Stripe fake's HTTP face: the API under /stripe/v1/ (every method, straight
-through `engine.handle`) and the test 3-D Secure page that `next_action` links to.
+through `engine.handle`) and the test 3-D Secure page that `next_action` links to (for
+PaymentIntents and SetupIntents).
 
 The API view resolves the request's scenario (X-Hub-Scenario header, `__scenario` query
 parameter or a stored rule for vendor "stripe"), so QA can force an outcome over HTTP too. The
@@ -21,7 +22,7 @@ from checkout_hub.services import latency, money, scenarios
 from checkout_hub.services.errors import ServerError, UnknownScenario
 
 from . import backend, engine, objects
-from .models import PaymentIntent, PaymentMethod
+from .models import PaymentIntent, PaymentMethod, SetupIntent
 
 # The redirect_status the return_url gets after 3-D Secure: "succeeded" for these, else "failed".
 PAID_STATUSES = (PaymentIntent.Status.SUCCEEDED, PaymentIntent.Status.REQUIRES_CAPTURE)
@@ -78,8 +79,11 @@ def _page(request, title: str, message: str, status: int):
 def authenticate(request, intent_id: str):
     """Stripe's test 3-D Secure page: complete or fail the authentication, then go back to
     the intent's return_url with payment_intent, payment_intent_client_secret and
-    redirect_status added to its query."""
+    redirect_status added to its query (setup_intent, setup_intent_client_secret for a
+    SetupIntent)."""
     request.hub_vendor = Vendor.STRIPE
+    if intent_id.startswith("seti_"):
+        return _authenticate_setup(request, intent_id)
     intent = backend.intent_for_secret(intent_id, request.GET.get("client_secret", ""))
     if intent is None:
         return _page(request, "Payment not found", "This authentication link is not valid.", 404)
@@ -122,11 +126,54 @@ def authenticate(request, intent_id: str):
     )
 
 
-def _not_waiting(request, intent: PaymentIntent):
+def _authenticate_setup(request, setup_id: str):
+    setup = backend.setup_for_secret(setup_id, request.GET.get("client_secret", ""))
+    if setup is None:
+        return _page(request, "Setup not found", "This authentication link is not valid.", 404)
+    if setup.status != SetupIntent.Status.REQUIRES_ACTION:
+        return _not_waiting(request, setup)
+    action = request.POST.get("action")
+    if request.method == "GET" or action not in ("complete", "fail"):
+        method = PaymentMethod.objects.get(pk=setup.data["payment_method"])
+        return render(
+            request,
+            "stripe_fake/authenticate.html",
+            {
+                "intent": setup,
+                "amount": "",
+                "merchant": objects.MERCHANT_NAME,
+                "card": method.data["card"],
+            },
+            status=200 if request.method == "GET" else 400,
+        )
+    finished = backend.finish_setup_authentication(setup.id, succeeded=action == "complete")
+    if finished is None:  # another request finished it first
+        return _not_waiting(request, SetupIntent.objects.get(pk=setup.id))
+    redirect_status = "succeeded" if finished.status == SetupIntent.Status.SUCCEEDED else "failed"
+    if urlsplit(finished.return_url).scheme not in ("http", "https"):
+        outcome = "complete" if redirect_status == "succeeded" else "failed"
+        return _page(
+            request,
+            f"Authentication {outcome}",
+            "You can close this window and go back to the store.",
+            200,
+        )
+    return HttpResponseRedirect(
+        _with_query(
+            finished.return_url,
+            setup_intent=finished.id,
+            setup_intent_client_secret=finished.data["client_secret"],
+            redirect_status=redirect_status,
+        )
+    )
+
+
+def _not_waiting(request, intent: PaymentIntent | SetupIntent):
     return _page(
         request,
         "Nothing to authenticate",
-        f"This payment is not waiting for authentication (its status is {intent.status}).",
+        f"This {'setup' if isinstance(intent, SetupIntent) else 'payment'} is not waiting for "
+        f"authentication (its status is {intent.status}).",
         409,
     )
 

@@ -197,6 +197,11 @@ def build_stripe_setup_intent():
     return stripe_models.SetupIntent.objects.get(pk=setup["id"])
 
 
+def build_stripe_customer():
+    customer = stripe_call("/v1/customers", f"email=c{next(_seq)}@example.com&name=Ray")
+    return stripe_models.Customer.objects.get(pk=customer["id"])
+
+
 def build_stripe_refund():
     intent = build_stripe_payment_intent()
     refund = stripe_call("/v1/refunds", f"payment_intent={intent.pk}&amount=500")
@@ -232,6 +237,7 @@ BUILDERS = {
     TaxRate: TaxRateFactory,
     stripe_models.Charge: build_stripe_charge,
     stripe_models.CheckoutSession: build_stripe_checkout_session,
+    stripe_models.Customer: build_stripe_customer,
     stripe_models.PaymentIntent: build_stripe_payment_intent,
     stripe_models.PaymentMethod: build_stripe_payment_method,
     stripe_models.Refund: build_stripe_refund,

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('checkout_hub', '0006_scenario_rule_delay'),
-        ('stripe_fake', '0002_checkout_session_setup_intent'),
+        ('stripe_fake', '0003_customers_and_lists'),
     ]
 
     operations = [

@@ -50,3 +50,38 @@ def test_a_payment_intent_opens_read_only_with_its_wire_object(
     assert content.index("&quot;object&quot;") < content.index("&quot;amount&quot;")
     assert staff_client.post(url, {}).status_code == 403
     assert PaymentIntent.objects.get(pk=intent.id).order_id == "7"
+
+
+def test_customers_list_filter_and_search(staff_client, stripe_client):
+    customers = stripe_client.v1.customers
+    ray = customers.create(params={"email": "ray@example.com", "name": "Ray"})
+    gone = customers.create(params={"email": "gone@example.com"})
+    customers.delete(gone.id)
+    stripe_client.v1.payment_methods.attach("pm_card_visa", params={"customer": ray.id})
+    url = reverse("admin:stripe_fake_customer_changelist")
+
+    by_email = staff_client.get(url, {"q": "ray@example"})
+    deleted = staff_client.get(url, {"deleted__exact": "1"})
+    page = staff_client.get(reverse("admin:stripe_fake_customer_change", args=[quote(ray.id)]))
+
+    assert [c.pk for c in by_email.context["cl"].result_list] == [ray.id]
+    assert [c.pk for c in deleted.context["cl"].result_list] == [gone.id]
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Payment methods attached" in content
+    assert "pm_" in content and "ray@example.com" in content
+
+
+def test_setup_intents_filter_by_customer(staff_client, stripe_client):
+    customer = stripe_client.v1.customers.create()
+    setups = stripe_client.v1.setup_intents
+    mine = setups.create(params={"payment_method_types": ["card"], "customer": customer.id})
+    setups.create(params={"payment_method_types": ["card"]})
+    url = reverse("admin:stripe_fake_setupintent_changelist")
+
+    attached = staff_client.get(url, {"has_customer": "yes"})
+    searched = staff_client.get(url, {"q": customer.id})
+
+    assert [s.pk for s in attached.context["cl"].result_list] == [mine.id]
+    assert [s.pk for s in searched.context["cl"].result_list] == [mine.id]
+    assert "off_session" in attached.content.decode()

@@ -149,3 +149,65 @@ def test_the_sdk_over_real_http(live_server):
     assert json.loads(caught.value.http_body)["error"]["payment_intent"]["status"] == (
         "requires_payment_method"
     )
+
+
+NOT_FORM_ENCODED = (
+    "Invalid request (check that your POST content type is application/x-www-form-urlencoded). "
+    "If you have any questions, we can help at https://support.stripe.com/."
+)
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "application/x-www-form-urlencoded", "text/plain"]
+)
+def test_a_json_body_gets_stripes_form_encoding_error(client, db, content_type):
+    body = json.dumps({"amount": 2000, "currency": "usd"})
+
+    response = client.post(
+        "/stripe/v1/payment_intents",
+        body,
+        content_type=content_type,
+        headers={"Authorization": basic()},
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": {
+            "message": NOT_FORM_ENCODED,
+            "request_log_url": response.json()["error"]["request_log_url"],
+            "type": "invalid_request_error",
+        }
+    }
+
+
+def test_a_json_content_type_on_a_customer_update(client, db, stripe_client):
+    customer = stripe_client.v1.customers.create()
+
+    response = client.post(
+        f"/stripe/v1/customers/{customer.id}",
+        '{"name": "Ray"}',
+        content_type="application/json; charset=utf-8",
+        headers={"Authorization": basic()},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == NOT_FORM_ENCODED
+    assert stripe_client.v1.customers.retrieve(customer.id).name is None
+
+
+def test_a_form_body_that_is_not_json_is_read_as_a_form(client, db):
+    response = post(client, "/stripe/v1/customers", "name=%7BRay%7D", Authorization=basic())
+
+    assert response.status_code == 200
+    assert response.json()["name"] == "{Ray}"
+
+
+def test_delete_over_http(client, db, stripe_client):
+    customer = stripe_client.v1.customers.create()
+
+    response = client.delete(
+        f"/stripe/v1/customers/{customer.id}", headers={"Authorization": basic()}
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"id": customer.id, "object": "customer", "deleted": True}

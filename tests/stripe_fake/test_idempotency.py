@@ -67,11 +67,25 @@ def test_the_same_key_with_other_parameters_is_refused(intents):
     )
 
 
-def test_the_same_key_on_another_endpoint_is_refused(intents):
+def test_the_same_key_on_another_endpoint_is_refused(intents, stripe_client):
     intent = intents.create(params=card_params(), options={"idempotency_key": "k-5"})
 
-    with pytest.raises(stripe.IdempotencyError):
+    with pytest.raises(stripe.IdempotencyError) as confirm:
         intents.confirm(intent.id, options={"idempotency_key": "k-5"})
+    with pytest.raises(stripe.IdempotencyError) as customer:
+        stripe_client.v1.customers.create(options={"idempotency_key": "k-5"})
+
+    assert confirm.value.http_status == 400
+    assert confirm.value.json_body["error"]["type"] == "idempotency_error"
+    assert confirm.value.user_message == (
+        "Keys for idempotent requests can only be used with the same endpoint they were first "
+        f"used with ('POST /v1/payment_intents' vs 'POST /v1/payment_intents/{intent.id}/confirm')"
+        ". Try using a key other than 'k-5' if you meant to execute a different request."
+    )
+    assert customer.value.user_message.startswith(
+        "Keys for idempotent requests can only be used with the same endpoint they were first "
+        "used with ('POST /v1/payment_intents' vs 'POST /v1/customers')."
+    )
 
 
 def test_a_key_still_in_progress(stripe_client):

@@ -187,8 +187,8 @@ def test_expand_latest_charge_and_payment_method(intents):
     assert again.latest_charge.id == intent.latest_charge.id
     assert again.payment_method.object == "payment_method"
     assert again.payment_method.card.brand == "visa"
-    with pytest.raises(stripe.InvalidRequestError, match=r"cannot be expanded \(customer\)"):
-        intents.retrieve(intent.id, params={"expand": ["customer"]})
+    with pytest.raises(stripe.InvalidRequestError, match=r"cannot be expanded \(currency\)"):
+        intents.retrieve(intent.id, params={"expand": ["currency"]})
 
 
 # --- declines ---
