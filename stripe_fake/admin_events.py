@@ -48,7 +48,7 @@ def _deliveries_by_event(event_ids) -> dict[str, list[WebhookDelivery]]:
 
 
 def events_table(object_ids: list[str]) -> str:
-    rows = list(Event.objects.filter(object_id__in=object_ids).order_by("created", "sequence"))
+    rows = list(Event.objects.filter(object_id__in=object_ids).order_by("created", "id"))
     if not rows:
         return "—"
     sent = _deliveries_by_event(row.id for row in rows)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextvars
 import copy
+import datetime as dt
 import functools
 import hashlib
 import hmac
@@ -83,6 +84,22 @@ def caused_by(request_id: str, idempotency_key: str | None, run: Callable):
 
 
 # --- publishing ---
+_last_stored: dt.datetime | None = None
+_TICK = dt.timedelta(microseconds=1)
+
+
+def _in_order(now: dt.datetime) -> dt.datetime:
+    """The creation time an Event row keeps: `now`, or a microsecond after the last event
+    this process made while the hub's clock stands still (frozen), so that lists (newest
+    first by that time, then by id) keep events in the order they happened. The wire
+    `created` is `now` in whole seconds either way."""
+    global _last_stored
+    if _last_stored is not None and now <= _last_stored < now + dt.timedelta(seconds=1):
+        now = _last_stored + _TICK
+    _last_stored = now
+    return now
+
+
 def new_event_id() -> str:
     return "evt_" + clock.random_string(24)
 
@@ -106,6 +123,7 @@ def publish(
     for it (a session lapsing by time), so its `request` is null even inside an API call.
     Returns the event as the API shows it."""
     now = clock.now()
+    stored_at = _in_order(now)
     event_id = new_event_id()
     cause = None if automatic else _cause.get()
     endpoints = hub_endpoints(event_type)
@@ -127,7 +145,7 @@ def publish(
         },
         "type": event_type,
     }
-    Event(id=event_id, created=now, data=event).save()
+    Event(id=event_id, created=stored_at, data=event).save()
     if endpoints:
         webhooks.emit(
             vendor=Vendor.STRIPE,

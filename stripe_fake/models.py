@@ -7,7 +7,6 @@ refreshes the copies from `data`, so the engine only ever edits the wire object.
 """
 
 import json
-import time
 
 from django.db import models
 
@@ -200,17 +199,6 @@ class SetupIntent(WireObject):
 
 
 # --- events and webhook endpoints (stripe_fake.events, stripe_fake.webhooks) ---
-_last_sequence = 0
-
-
-def next_sequence() -> int:
-    """Real time in nanoseconds, rising within a process: the order of events made in one
-    instant of the hub's clock (a frozen clock gives them all the same `created`)."""
-    global _last_sequence
-    _last_sequence = max(_last_sequence + 1, time.time_ns())
-    return _last_sequence
-
-
 class Event(WireObject):
     """An Event (`evt_…`): what happened to an object, with the object as it was then. Each
     one is delivered through the hub's webhook outbox to every endpoint that wants its type;
@@ -220,15 +208,12 @@ class Event(WireObject):
     object_id = models.CharField(
         max_length=64, db_index=True, help_text="data.object.id: the object it is about."
     )
-    sequence = models.PositiveBigIntegerField(
-        default=next_sequence, editable=False, help_text="The order of events made at once."
-    )
 
     COPIED_FIELDS = ("type",)
 
     class Meta(WireObject.Meta):
         verbose_name = "event"
-        ordering = ["-created", "-sequence"]
+        ordering = ["-created", "-id"]
 
     def save(self, *args, **kwargs):
         self.object_id = str(self.data["data"]["object"].get("id") or "")[:64]

@@ -264,7 +264,7 @@ ROUTES += [
         "GET",
         r"/v1/events",
         webhooks.list_events,
-        {*webhooks.LIST_PARAMS, "type", "types", "created", "delivery_success"},
+        webhooks.EVENT_LIST_PARAMS,
     ),
     _route_for("GET", r"/v1/events/(?P<event_id>[^/]+)", webhooks.retrieve_event, {"expand"}),
     _route_for(
@@ -274,7 +274,10 @@ ROUTES += [
         WEBHOOK_ENDPOINT_FIELDS | {"api_version", "connect"},
     ),
     _route_for(
-        "GET", r"/v1/webhook_endpoints", webhooks.list_webhook_endpoints, webhooks.LIST_PARAMS
+        "GET",
+        r"/v1/webhook_endpoints",
+        webhooks.list_webhook_endpoints,
+        webhooks.ENDPOINT_LIST_PARAMS,
     ),
     _route_for("GET", WEBHOOK_ENDPOINT, webhooks.retrieve_webhook_endpoint, {"expand"}),
     _route_for(

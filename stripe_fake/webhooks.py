@@ -15,22 +15,20 @@ active, and the outbox delivers through it (`events.publish`).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import typing
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db.models import Q
 from stripe.params._webhook_endpoint_create_params import WebhookEndpointCreateParams
 
 from checkout_hub import clock
 from checkout_hub.models import Vendor, WebhookDelivery
 from checkout_hub.models import WebhookEndpoint as HubEndpoint
 
-from . import backend, errors, events
+from . import backend, errors, events, listing
 from .models import Event, WebhookEndpoint
-from .responses import Call, _boolean, _integer, _metadata, _string, _strings, refuse_unknown
+from .responses import EXPANDABLE, Call, _boolean, _expansions, _metadata, _string, _strings
 
 
 def _literals(name: str) -> tuple[str, ...]:
@@ -49,84 +47,13 @@ MAX_TYPES = 20
 _is_url = URLValidator(schemes=["http", "https"])
 
 
-# --- lists (limit, starting_after, ending_before) ---
-LIST_PARAMS = {"limit", "starting_after", "ending_before", "expand"}
-
-
-def _limit(params: dict) -> int:
-    if "limit" not in params:
-        return 10
-    limit = _integer(params["limit"], "limit")
-    if limit < 1:
-        raise errors.invalid_request(
-            "This value must be greater than or equal to 1.", param="limit"
-        )
-    if limit > 100:
-        raise errors.invalid_request("This value must be less than or equal to 100.", param="limit")
-    return limit
-
-
-def _refuse_expansions(params: dict) -> None:
-    for field in _strings(params.get("expand", []), "expand"):
-        raise errors.invalid_request(f"This property cannot be expanded ({field}).")
-
-
-def _page(params: dict, rows, url: str, kind: str, render, tiebreak: str = "id") -> dict:
-    """One page of `rows` (newest first, as Stripe lists; `tiebreak` orders rows created in
-    the same instant), in Stripe's list envelope."""
-    limit = _limit(params)
-    _refuse_expansions(params)
-    after, before = params.get("starting_after"), params.get("ending_before")
-    if after and before:
-        raise errors.invalid_request(
-            "You may only specify one of these parameters: starting_after, ending_before."
-        )
-    rows = rows.order_by("-created", f"-{tiebreak}")
-    if after or before:
-        name = "starting_after" if after else "ending_before"
-        cursor = backend.stored(rows.model, after or before)
-        if cursor is None:
-            raise errors.no_such(kind, after or before, name)
-        tie = getattr(cursor, tiebreak)
-        older = Q(created__lt=cursor.created) | Q(
-            created=cursor.created, **{f"{tiebreak}__lt": tie}
-        )
-        newer = Q(created__gt=cursor.created) | Q(
-            created=cursor.created, **{f"{tiebreak}__gt": tie}
-        )
-        rows = rows.filter(older) if after else rows.filter(newer).order_by("created", tiebreak)
-    found = list(rows[: limit + 1])
-    has_more = len(found) > limit
-    found = found[:limit]
-    if before:
-        found.reverse()
-    return {"object": "list", "data": render(found), "has_more": has_more, "url": url}
-
-
-def _at(stamp: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(stamp, tz=dt.UTC)
-
-
-def _created(rows, value):
-    """`created` as a timestamp or a {gt, gte, lt, lte} range (Unix seconds; the rows keep
-    microseconds, so a second is the interval [t, t + 1))."""
-    if value is None:
-        return rows
-    if not isinstance(value, dict):
-        stamp = _integer(value, "created")
-        return rows.filter(created__gte=_at(stamp), created__lt=_at(stamp + 1))
-    refuse_unknown(value, {"gt", "gte", "lt", "lte"}, "created")
-    for op, item in value.items():
-        stamp = _integer(item, f"created[{op}]")
-        if op == "gt":
-            rows = rows.filter(created__gte=_at(stamp + 1))
-        elif op == "gte":
-            rows = rows.filter(created__gte=_at(stamp))
-        elif op == "lt":
-            rows = rows.filter(created__lt=_at(stamp))
-        else:
-            rows = rows.filter(created__lt=_at(stamp + 1))
-    return rows
+# Lists go through `listing.list_page`; these kinds expand nothing (`expand[]` of anything is
+# Stripe's "cannot be expanded"), and a missing endpoint is a "webhook endpoint".
+EXPANDABLE.setdefault("event", {})
+EXPANDABLE.setdefault("webhook_endpoint", {})
+listing.OBJECT_NAMES.setdefault("webhook_endpoint", "webhook endpoint")
+EVENT_LIST_PARAMS = listing.LIST_PARAMS | {"type", "types", "delivery_success"}
+ENDPOINT_LIST_PARAMS = listing.LIST_PARAMS - {"created"}  # Stripe's takes no `created`
 
 
 # --- events ---
@@ -168,13 +95,17 @@ def _delivery_filter(rows, value):
 def list_events(call: Call) -> dict:
     params = call.params
     rows = _type_filter(Event.objects.all(), params)
-    rows = _created(rows, params.get("created"))
     rows = _delivery_filter(rows, params.get("delivery_success"))
-    return _page(params, rows, "/v1/events", "event", events.render, tiebreak="sequence")
+    page = listing.list_page(call, rows, "/v1/events", kind="event")
+    # `pending_webhooks` as it is now (the stored one says how many there were to make).
+    pending = events.pending_counts(event["id"] for event in page["data"])
+    for event in page["data"]:
+        event["pending_webhooks"] = pending.get(event["id"], 0)
+    return page
 
 
 def retrieve_event(call: Call, event_id: str) -> dict:
-    _refuse_expansions(call.params)
+    _expansions(call.params, "event")
     event = backend.stored(Event, event_id)
     if event is None:
         raise errors.no_such("event", event_id, "id", status=404)
@@ -230,7 +161,7 @@ def _sync_hub(endpoint: WebhookEndpoint) -> None:
 
 def create_webhook_endpoint(call: Call) -> dict:
     params = call.params
-    _refuse_expansions(params)
+    _expansions(params, "webhook_endpoint")
     url = _url(params.get("url"))
     enabled = _enabled_events(params.get("enabled_events"))
     description = _string(params.get("description"), "description")
@@ -288,13 +219,13 @@ def _endpoint(endpoint_id: str, *, lock: bool = False) -> WebhookEndpoint:
 
 
 def retrieve_webhook_endpoint(call: Call, endpoint_id: str) -> dict:
-    _refuse_expansions(call.params)
+    _expansions(call.params, "webhook_endpoint")
     return _endpoint(endpoint_id).data
 
 
 def update_webhook_endpoint(call: Call, endpoint_id: str) -> dict:
     params = call.params
-    _refuse_expansions(params)
+    _expansions(params, "webhook_endpoint")
     endpoint = _endpoint(endpoint_id, lock=True)
     data = endpoint.data
     if "url" in params:
@@ -319,11 +250,6 @@ def delete_webhook_endpoint(call: Call, endpoint_id: str) -> dict:
 
 
 def list_webhook_endpoints(call: Call) -> dict:
-    rows = WebhookEndpoint.objects.all()
-    return _page(
-        call.params,
-        rows,
-        "/v1/webhook_endpoints",
-        "webhook endpoint",
-        lambda found: [endpoint.data for endpoint in found],
+    return listing.list_page(
+        call, WebhookEndpoint.objects.all(), "/v1/webhook_endpoints", kind="webhook_endpoint"
     )

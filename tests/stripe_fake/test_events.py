@@ -96,7 +96,7 @@ def test_three_d_secure_events_and_the_hosted_page_names_no_request(client, inte
     )
     client.post(local_path(intent.next_action.redirect_to_url.url), {"action": "complete"})
 
-    events = list(Event.objects.order_by("created", "sequence"))
+    events = list(Event.objects.order_by("created", "id"))
     assert [e.type for e in events] == [
         "payment_intent.created",
         "payment_intent.requires_action",
@@ -143,6 +143,33 @@ def test_no_event_for_a_refused_request_nor_a_replay(stripe_client, intents):
     again = intents.create(params=card_params(), options=options)
     assert again.id == first.id
     assert types(stripe_client) == ["payment_intent.created"]
+
+
+def test_customer_and_setup_intent_events_are_delivered(stripe_client, endpoint, receiver):
+    customer = stripe_client.v1.customers.create(params={"email": "ray@example.com"})
+    stripe_client.v1.customers.update(customer.id, params={"name": "Ray"})
+    stripe_client.v1.setup_intents.create(
+        params={
+            "customer": customer.id,
+            "payment_method": "pm_card_visa",
+            "payment_method_types": ["card"],
+            "confirm": True,
+        }
+    )
+    webhooks.run_due()
+
+    assert [item["error"] for item in receiver.received] == [""] * len(receiver.received)
+    assert [event.type for event in receiver.events] == [
+        "customer.created",
+        "customer.updated",
+        "setup_intent.created",
+        "payment_method.attached",
+        "setup_intent.succeeded",
+    ]
+    updated = receiver.events[1]
+    assert updated.data.object.name == "Ray"
+    assert updated.data.previous_attributes.name is None
+    assert receiver.events[4].data.object.status == "succeeded"
 
 
 # --- the list ---

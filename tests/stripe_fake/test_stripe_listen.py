@@ -1,4 +1,5 @@
-"""`manage.py stripe_listen --forward-to URL`: the Stripe CLI's `stripe listen` for the fake."""
+"""`manage.py stripe_listen --forward-to URL` and `manage.py stripe_trigger EVENT`: the Stripe
+CLI's `stripe listen` and `stripe trigger` for the fake."""
 
 import io
 import re
@@ -9,7 +10,8 @@ from django.core.management import CommandError, call_command
 from checkout_hub.models import WebhookEndpoint as HubEndpoint
 from checkout_hub.services import webhooks
 from stripe_fake.management.commands.stripe_listen import Listener
-from stripe_fake.models import WebhookEndpoint
+from stripe_fake.management.commands.stripe_trigger import FIXTURES
+from stripe_fake.models import Event, WebhookEndpoint
 
 from .support import card_params
 
@@ -78,3 +80,19 @@ def test_unknown_event_types_are_refused(db):
     with pytest.raises(CommandError, match="payment_intent.paid"):
         listen("http://localhost:4242/webhook", events="payment_intent.paid")
     assert not WebhookEndpoint.objects.exists()
+
+
+# --- manage.py stripe_trigger ---
+@pytest.mark.parametrize("event", sorted(FIXTURES))
+def test_trigger_makes_the_event(db, event):
+    out = io.StringIO()
+    call_command("stripe_trigger", event, stdout=out)
+    assert out.getvalue().endswith(
+        "Trigger succeeded! Check the admin's Stripe events for its details.\n"
+    )
+    assert Event.objects.filter(type=event).exists()
+
+
+def test_trigger_refuses_an_event_it_cannot_make(db):
+    with pytest.raises(CommandError, match="'invoice.paid' is not supported"):
+        call_command("stripe_trigger", "invoice.paid")

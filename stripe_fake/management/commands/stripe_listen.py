@@ -148,4 +148,3 @@ class Command(BaseCommand):
                 time.sleep(options["interval"])
         except KeyboardInterrupt:
             self.stdout.write("")
-
