@@ -35,7 +35,7 @@ def test_the_event_object_is_stripes(stripe_client, intents):
         "id": event.id,
         "object": "event",
         "api_version": stripe.api_version,
-        "created": intent.created,
+        "created": event.created,  # the same second, or the next if the call crossed one
         "data": {"object": shown(intent)},
         "livemode": False,
         "pending_webhooks": 0,
@@ -43,6 +43,7 @@ def test_the_event_object_is_stripes(stripe_client, intents):
         "type": "payment_intent.created",
     }
     raw = stripe_client.v1.events.retrieve(event.id).last_response.body
+    assert event.created - intent.created in (0, 1)
     assert list(json.loads(raw)) == [  # Stripe's key order
         "id",
         "object",
@@ -292,3 +293,37 @@ def test_each_objects_page_shows_its_events_and_deliveries(
     endpoint_page = staff_client.get(f"/admin/stripe_fake/webhookendpoint/{endpoint.id}/change/")
     assert refunded.id in endpoint_page.content.decode()
     assert "secret" not in json.loads(str(stripe_client.v1.webhook_endpoints.retrieve(endpoint.id)))
+    customer = stripe_client.v1.customers.create(params={"email": "ray@example.com"})
+    created = Event.objects.get(type="customer.created")
+    customer_page = staff_client.get(f"/admin/stripe_fake/customer/{customer.id}/change/")
+    assert created.id in customer_page.content.decode()
+
+
+# --- the hub, subscribed ---
+def test_the_hub_hears_of_refunds_and_settles_from_events(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The hub's gateway is subscribed: an order's intent events settle it with the intent,
+    and a refund of its charge (charge.refunded, the charge as data.object) settles it from
+    its intent read back, as the old in-process signal did."""
+    from django.core.management import call_command
+
+    from checkout_hub.services import cart as cart_service
+    from checkout_hub.services import checkout, payments
+    from checkout_hub.services.payments import stripe_gateway
+    from tests.services.test_stripe_gateway import US_ADDRESS, pay
+
+    call_command("seed_store", verbosity=0)
+    cart = cart_service.create_cart(vendor="hub")
+    cart_service.add_item(cart, 1, 1)
+    order = checkout.place_order(cart, billing=US_ADDRESS, pay=False).order
+    settled = []
+    monkeypatch.setattr(
+        stripe_gateway, "settle", lambda found, intent=None: settled.append((found.pk, intent))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(order)
+    assert [(pk, intent["status"]) for pk, intent in settled] == [(order.pk, "succeeded")]
+    with django_capture_on_commit_callbacks(execute=True):
+        payments.refund(order, 500)
+    assert settled[1:] == [(order.pk, None)]
