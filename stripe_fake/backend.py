@@ -212,7 +212,7 @@ def prepare_confirmation(intent: PaymentIntent, method: PaymentMethod | None) ->
 def attempt(intent: PaymentIntent, method: PaymentMethod, options: ConfirmOptions) -> None:
     """Confirm `intent` with `method`. Raises the card error of a decline (already recorded)."""
     intent.data.update(payment_method=method.id, last_payment_error=None, next_action=None)
-    if method.card.authentication:
+    if needs_authentication(method):
         if options.off_session or options.error_on_requires_action:
             raise _decline(intent, method, cards.AUTHENTICATION_REQUIRED)
         intent.data["status"] = Status.REQUIRES_ACTION
@@ -222,6 +222,17 @@ def attempt(intent: PaymentIntent, method: PaymentMethod, options: ConfirmOption
     failure = _charge(intent, method)
     if failure is not None:
         raise failure
+
+
+def needs_authentication(method: PaymentMethod) -> bool:
+    card = method.card
+    return card.authentication and not (card.authenticates_once and method.set_up)
+
+
+def _mark_set_up(method: PaymentMethod) -> None:
+    if not method.set_up:
+        method.set_up = True
+        method.save(update_fields=["set_up"])
 
 
 def _next_action(intent: PaymentIntent | SetupIntent, use_stripe_sdk: bool) -> dict:
@@ -455,7 +466,10 @@ def delete_customer(customer: Customer) -> None:
 def _save_card(intent: PaymentIntent, method: PaymentMethod) -> None:
     """setup_future_usage: a successful payment saves the card to the intent's customer."""
     data = intent.data
-    if not data["setup_future_usage"] or not data["customer"] or method.customer:
+    if not data["setup_future_usage"]:
+        return
+    _mark_set_up(method)
+    if not data["customer"] or method.customer:
         return
     customer = Customer.objects.filter(pk=data["customer"], deleted=False).first()
     if customer is not None:
@@ -505,7 +519,7 @@ def attempt_setup(setup: SetupIntent, method: PaymentMethod, use_stripe_sdk: boo
         next_action=None,
         latest_attempt=new_id("setatt"),
     )
-    if method.card.authentication:
+    if needs_authentication(method):
         setup.data["status"] = SetupStatus.REQUIRES_ACTION
         setup.data["next_action"] = _next_action(setup, use_stripe_sdk)
         save_setup(setup, "setup_intent.requires_action")
@@ -531,6 +545,7 @@ def _set_up(setup: SetupIntent, method: PaymentMethod) -> errors.StripeError | N
         error.setup_intent = copy.deepcopy(data)
         return error
     data.update(status=SetupStatus.SUCCEEDED, next_action=None)
+    _mark_set_up(method)
     customer = Customer.objects.filter(pk=data["customer"] or "", deleted=False).first()
     if customer is not None:
         attach(method, customer)

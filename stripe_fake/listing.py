@@ -13,7 +13,10 @@ request: Stripe's search result (`{"object": "search_result", "data": [...], "ha
 `query` parsed by `search` against the resource's query fields.
 
 Both order newest first, as Stripe does: by creation time, then by id, so a page boundary is
-stable even when many objects share one second (the hub's clock can stand still).
+stable even when many objects share one second (the hub's clock can stand still). `rows` holds
+WireObjects (an `id`, a `created` time, the wire `data`); `kind` is the object type
+(`payment_intent`), whose `responses.EXPANDABLE` entry says what `data.…` may expand (none, for
+a type that has no entry).
 """
 
 from __future__ import annotations
@@ -105,10 +108,15 @@ def expansions(params: dict, kind: str, *, extra: tuple[str, ...] = ()) -> tuple
     fields, envelope = [], set()
     for field in responses._strings(params["expand"], "expand"):
         inner = field.removeprefix("data.")
-        if field.startswith("data.") and inner in responses.EXPANDABLE[kind]:
+        if field.startswith("data.") and inner in responses.EXPANDABLE.get(kind, {}):
             fields.append(inner)
         elif field in extra:
             envelope.add(field)
+        elif field in responses.EXPANDABLE.get(kind, {}):
+            raise errors.invalid_request(
+                f"This property cannot be expanded ({field}). You may want to try expanding "
+                f"'data.{field}' instead."
+            )
         else:
             raise errors.invalid_request(f"This property cannot be expanded ({field}).")
     return fields, envelope
@@ -163,7 +171,7 @@ def list_page(call, rows: QuerySet, url: str, *, kind: str) -> dict:
         page = page[:count]
     return {
         "object": "list",
-        "data": [responses._render(obj, expand) for obj in page],
+        "data": responses._render_all(page, expand),
         "has_more": has_more,
         "url": url,
     }
@@ -217,7 +225,7 @@ def search_page(call, rows: QuerySet, url: str, *, kind: str, fields: dict) -> d
         page.append(obj)
     result = {
         "object": "search_result",
-        "data": [responses._render(obj, expand) for obj in page],
+        "data": responses._render_all(page, expand),
         "has_more": has_more,
         "next_page": _page_token(page[-1]) if has_more else None,
         "url": url,

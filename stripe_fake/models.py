@@ -83,6 +83,9 @@ class PaymentMethod(WireObject):
         max_length=80, help_text="The test card (alias) that decides how payments behave."
     )
     customer = _customer_column()
+    # Not part of the wire object: saved for future use (a SetupIntent, setup_future_usage).
+    # A card that asks for 3-D Secure only when it is set up is then charged without it.
+    set_up = models.BooleanField(default=False)
 
     COPIED_FIELDS = ("customer",)
 

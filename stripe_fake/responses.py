@@ -254,22 +254,46 @@ def _expansions(params: dict, kind: str) -> list[str]:
     return fields
 
 
-def _render(obj: WireObject, expand: list[str]) -> dict:
+def _linked(data: dict, field: str) -> tuple[dict | None, str]:
+    """The dict holding `field` (`invoice_settings.default_payment_method`) and its last key."""
+    *path, last = field.split(".")
+    holder = data
+    for part in path:
+        holder = holder.get(part) if isinstance(holder, dict) else None
+    return (holder if isinstance(holder, dict) else None), last
+
+
+def _render(obj: WireObject, expand: list[str], found: dict | None = None) -> dict:
     """The wire object, with the `expand[]` fields (`customer`,
-    `invoice_settings.default_payment_method`) replaced by the objects they name."""
+    `invoice_settings.default_payment_method`) replaced by the objects they name. `found` holds
+    objects already fetched, by id (a list page fetches them all at once)."""
     data = copy.deepcopy(obj.data)
     kind = data["object"]
     for field in expand:
-        *path, last = field.split(".")
-        holder = data
-        for part in path:
-            holder = holder.get(part) if isinstance(holder, dict) else None
-        if not isinstance(holder, dict) or not isinstance(holder.get(last), str):
+        holder, last = _linked(data, field)
+        if holder is None or not isinstance(holder.get(last), str):
             continue  # null, or already expanded
-        found = EXPANDABLE[kind][field].objects.filter(pk=holder[last]).first()
-        if found is not None:
-            holder[last] = copy.deepcopy(found.data)
+        linked = (found or {}).get(holder[last])
+        if linked is None:
+            linked = EXPANDABLE[kind][field].objects.filter(pk=holder[last]).first()
+        if linked is not None:
+            holder[last] = copy.deepcopy(linked.data)
     return data
+
+
+def _render_all(objs: list[WireObject], expand: list[str]) -> list[dict]:
+    """`_render` for a page of objects, each expanded field's objects fetched in one query."""
+    found: dict = {}
+    for field in expand:
+        by_kind: dict[type[WireObject], set[str]] = {}
+        for obj in objs:
+            holder, last = _linked(obj.data, field)
+            if holder is not None and isinstance(holder.get(last), str):
+                model = EXPANDABLE[obj.data["object"]][field]
+                by_kind.setdefault(model, set()).add(holder[last])
+        for model, ids in by_kind.items():
+            found.update(model.objects.in_bulk(list(ids)))
+    return [_render(obj, expand, found) for obj in objs]
 
 
 def _automatic_payment_methods(params: dict, version: str) -> dict | None:
@@ -1071,8 +1095,9 @@ def _invoice_settings(current: dict, value, customer: Customer | None, attaching
             for index, item in enumerate(items):
                 refuse_unknown(item, ("name", "value"), f"{param}[custom_fields][{index}]")
                 for key in ("name", "value"):
-                    if not item.get(key):
-                        raise errors.parameter_missing(f"{param}[custom_fields][{index}][{key}]")
+                    name = f"{param}[custom_fields][{index}][{key}]"
+                    if not _string(item.get(key), name):
+                        raise errors.parameter_missing(name)
             result["custom_fields"] = [{"name": i["name"], "value": i["value"]} for i in items]
     if "rendering_options" in fields:
         options = fields["rendering_options"]
@@ -1276,6 +1301,8 @@ def update_payment_method(call: Call, payment_method_id: str) -> dict:
             if name == "address":
                 address = _mapping(value, "billing_details[address]")
                 refuse_unknown(address, objects.ADDRESS_FIELDS, "billing_details[address]")
+                for part, item in address.items():
+                    _string(item, f"billing_details[address][{part}]")
                 merged["address"] = _merged(merged["address"] or {}, address)
             else:
                 merged[name] = _string(value, f"billing_details[{name}]")
@@ -1336,13 +1363,14 @@ CUSTOMER_QUERY_FIELDS = {
 
 
 def _filter_id(params: dict, name: str) -> str | None:
-    """A list filter naming an object (`customer=cus_…`): a string, or None when absent."""
+    """A list filter naming an object (`customer=cus_…`): a string, or None when absent. An id
+    holding a NUL names nothing (PostgreSQL cannot compare with one): it matches no row."""
     value = params.get(name)
     if value is None or value == "":
         return None
     if not isinstance(value, str):
         raise errors.invalid_request(f"Invalid string: {value}", param=name)
-    return value
+    return value.replace("\x00", "\ufffd") if "\x00" in value else value
 
 
 def list_payment_intents(call: Call) -> dict:

@@ -63,5 +63,10 @@ class Migration(migrations.Migration):
             name='return_url',
             field=models.TextField(blank=True),
         ),
+        migrations.AddField(
+            model_name='paymentmethod',
+            name='set_up',
+            field=models.BooleanField(default=False),
+        ),
         migrations.RunPython(copy_customers, migrations.RunPython.noop),
     ]

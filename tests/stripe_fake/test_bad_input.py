@@ -2,9 +2,15 @@
 resource_missing, and any other string with a NUL is refused before anything is written
 (PostgreSQL text cannot hold a NUL, so a write would fail with a DataError)."""
 
+import json
+from urllib.parse import urlencode
+
 import pytest
 import stripe
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from stripe_fake import engine
 from stripe_fake.models import Charge, PaymentIntent, PaymentMethod
 
 from .support import API_KEY, card_params
@@ -115,3 +121,38 @@ def test_a_nul_in_a_form_body_is_an_invalid_request(client, db):
 
 def test_the_authentication_page_with_a_nul_id_is_not_found(client, db):
     assert client.get("/stripe/authenticate/pi_%00/?client_secret=x").status_code == 404
+
+
+# --- lists, searches and customers never answer 500, whatever the query string ---
+LIST_PATHS = [
+    "/v1/payment_intents",
+    "/v1/payment_intents/search",
+    "/v1/charges",
+    "/v1/charges/search",
+    "/v1/refunds",
+    "/v1/payment_methods",
+    "/v1/setup_intents",
+    "/v1/customers",
+    "/v1/customers/search",
+]
+_NAMES = st.sampled_from(
+    ["limit", "starting_after", "ending_before", "created", "created[gt]", "created[lte]",
+     "expand[]", "expand[0]", "customer", "payment_intent", "charge", "type", "email", "query",
+     "page", "limit[x]", "created[soon]"]
+)  # fmt: skip
+_VALUES = st.one_of(
+    st.sampled_from(["0", "1", "100", "101", "-1", "abc", "", "data.customer", "total_count",
+                     "pi_x", "cus_x", "amount>1", "status:'x' OR a:1", "99999999999999999999"]),
+    st.text(max_size=12),
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(path=st.sampled_from(LIST_PATHS), pairs=st.lists(st.tuples(_NAMES, _VALUES), max_size=4))
+def test_list_queries_never_fail_with_a_500(db, path, pairs):
+    status, _, body = engine.handle(
+        "GET", path, urlencode(pairs), {"Authorization": f"Bearer {API_KEY}"}, b""
+    )
+
+    assert status in (200, 400), body
+    assert ("error" in json.loads(body)) == (status == 400)

@@ -176,7 +176,13 @@ def test_payment_methods_and_setup_intents_lists(stripe_client, intents):
         ({"ending_before": "pi_missing"}, "No such payment_intent: 'pi_missing'", "ending_before"),
         ({"created": {"after": 1}}, "Received unknown parameter: created[after]", "created[after]"),
         ({"created": {"gt": "soon"}}, "Invalid integer: soon", "created[gt]"),
-        ({"expand": ["latest_charge"]}, "This property cannot be expanded (latest_charge).", None),
+        (
+            {"expand": ["latest_charge"]},
+            "This property cannot be expanded (latest_charge). You may want to try expanding "
+            "'data.latest_charge' instead.",
+            None,
+        ),
+        ({"expand": ["data.currency"]}, "This property cannot be expanded (data.currency).", None),
         ({"colour": "red"}, "Received unknown parameter: colour", "colour"),
     ],
 )
@@ -206,3 +212,43 @@ def test_both_cursors(intents, made):
     assert caught.value.error.message == (
         "You may only specify one of these parameters: ending_before, starting_after."
     )
+
+
+@pytest.mark.parametrize(
+    ("service", "params"),
+    [
+        ("payment_intents", {"customer": "cus_\x00"}),
+        ("charges", {"payment_intent": "pi_\x00"}),
+        ("refunds", {"charge": "ch_\x00"}),
+        ("payment_methods", {"customer": "cus_\x00"}),
+        ("setup_intents", {"customer": "cus_\x00"}),
+    ],
+)
+def test_a_filter_id_with_a_nul_matches_nothing(stripe_client, made, service, params):
+    made(1)
+
+    page = getattr(stripe_client.v1, service).list(params=params)
+
+    assert page.data == []
+
+
+def test_a_cursor_with_a_nul_is_resource_missing(intents):
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        intents.list(params={"starting_after": "pi_\x00"})
+
+    assert (caught.value.code, caught.value.param) == ("resource_missing", "starting_after")
+
+
+def test_a_page_expands_with_a_fixed_number_of_queries(
+    intents, made, django_assert_max_num_queries
+):
+    made(20)
+
+    # Savepoints, the page and one query per expanded field: not one per object.
+    with django_assert_max_num_queries(6):
+        page = intents.list(
+            params={"limit": 20, "expand": ["data.latest_charge", "data.payment_method"]}
+        )
+
+    assert len(page.data) == 20
+    assert all(intent.latest_charge.object == "charge" for intent in page.data)

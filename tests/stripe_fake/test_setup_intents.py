@@ -329,3 +329,57 @@ def test_a_customers_card_cannot_be_set_up_for_another(stripe_client, setups, cu
 
     assert caught.value.error.param == "payment_method"
     assert "belongs to the Customer" in caught.value.error.message
+
+
+def test_a_card_that_authenticates_once_pays_off_session_after_its_setup(
+    client, stripe_client, challenged, customer
+):
+    setup, page = challenged()  # pm_card_authenticationRequiredOnSetup
+    client.post(page, {"action": "complete"})
+    method = stripe_client.v1.setup_intents.retrieve(setup.id).payment_method
+
+    paid = stripe_client.v1.payment_intents.create(
+        params={
+            "amount": 1500,
+            "currency": "usd",
+            "customer": customer.id,
+            "payment_method": method,
+            "payment_method_types": ["card"],
+            "confirm": True,
+            "off_session": True,
+        }
+    )
+
+    assert paid.status == "succeeded"
+    assert paid.payment_method == method
+
+
+def test_a_card_that_always_authenticates_declines_off_session(
+    client, stripe_client, setups, customer
+):
+    setup = setups.create(
+        params=card_setup(
+            "pm_card_authenticationRequired",
+            customer=customer.id,
+            confirm=True,
+            return_url=RETURN_URL,
+        )
+    )
+    client.post(local_path(setup.next_action.redirect_to_url.url), {"action": "complete"})
+    saved = setups.retrieve(setup.id)
+    assert saved.status == "succeeded"
+
+    with pytest.raises(stripe.CardError) as caught:
+        stripe_client.v1.payment_intents.create(
+            params={
+                "amount": 1500,
+                "currency": "usd",
+                "customer": customer.id,
+                "payment_method": saved.payment_method,
+                "payment_method_types": ["card"],
+                "confirm": True,
+                "off_session": True,
+            }
+        )
+
+    assert caught.value.code == "authentication_required"
