@@ -151,3 +151,6 @@ class SetupIntentAdmin(WireObjectAdmin):
     @admin.display(description="Usage")
     def usage(self, obj):
         return obj.data.get("usage")
+
+
+from . import admin_events  # noqa: E402, F401  (events, webhook endpoints, each object's events)

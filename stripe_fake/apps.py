@@ -1,7 +1,8 @@
 """The embedded Stripe fake's app: when it loads, it installs itself into the hub's Stripe
 gateway (its in-process HTTP client for STRIPE_FAKE=1, its admin page as the "dashboard"
-link, its change signal wired to the gateway's settling) and lists its keys in
-`manage.py credentials`. The core never imports this app; this app may import the core."""
+link, its Events subscribed to the gateway's settling), registers Stripe's webhook signature
+with the hub's outbox, and lists its keys in `manage.py credentials`. The core never imports
+this app; this app may import the core."""
 
 from django.apps import AppConfig
 
@@ -15,21 +16,27 @@ class StripeFakeConfig(AppConfig):
         from checkout_hub import credentials, resetting
         from checkout_hub.api import fallback
         from checkout_hub.services.payments import stripe_gateway
+        from checkout_hub.services.webhooks import signing
 
-        from . import signals
+        from . import events
         from .client import EmbeddedHTTPClient
+        from .models import WebhookEndpoint
 
         credentials.register("stripe", stripe_access)
-        # Every object the fake made goes on POST /__hub/reset.
-        resetting.register("stripe", self.get_models())
+        # Every object the fake made goes on POST /__hub/reset; its webhook endpoints are
+        # configuration, kept (and cleared) with the hub's own endpoints they deliver through.
+        resetting.register("stripe", [m for m in self.get_models() if m is not WebhookEndpoint])
+        resetting.register("webhook_endpoints", [WebhookEndpoint], kind=resetting.SEED)
         # What escapes the fake's routes is Stripe's own api_error, never Django's HTML page.
         fallback.register("/stripe/v1/", api_error_response)
         # The fake installs itself: the core names no fake (DESIGN.md, imports point down).
         stripe_gateway.use_embedded_fake(
             http_client_factory=EmbeddedHTTPClient, dashboard_url=admin_url
         )
-        # Its change notices stand in for Stripe's payment_intent.* webhooks.
-        signals.payment_intent_updated.connect(stripe_gateway.on_intent_updated, dispatch_uid="hub")
+        # Its events settle the hub's orders, as Stripe's webhooks would (in-process, after
+        # each commit); its webhook endpoints get them signed as Stripe signs them.
+        events.subscribe(stripe_gateway.on_event)
+        signing.register(events.SIGNING, events.sign, per_attempt=True)
 
 
 def api_error_response(request):

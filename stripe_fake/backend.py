@@ -267,6 +267,7 @@ def _new_charge(
     )
     charge = Charge(id=charge_id, created=now, payment_intent=intent, data=data)
     charge.save()
+    events.publish("charge.failed" if decline else "charge.succeeded", data)
     return charge
 
 

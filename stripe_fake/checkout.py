@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from checkout_hub import clock
 
-from . import backend, errors, objects
+from . import backend, errors, events, objects
 from .models import CheckoutSession, PaymentIntent
 
 SESSION_ID_PLACEHOLDER = "{CHECKOUT_SESSION_ID}"
@@ -90,17 +90,19 @@ def get(session_id: str, *, lock: bool = False) -> CheckoutSession:
 
 
 def lapse_if_due(session: CheckoutSession) -> CheckoutSession:
-    """An open session past its expires_at by the hub's clock becomes expired."""
+    """An open session past its expires_at by the hub's clock becomes expired (when it is
+    next read: its checkout.session.expired event names no request, as Stripe's does)."""
     if session.status == CheckoutSession.Status.OPEN and (
         session.data["expires_at"] <= clock.timestamp()
     ):
-        _expire(session)
+        _expire(session, automatic=True)
     return session
 
 
-def _expire(session: CheckoutSession) -> None:
+def _expire(session: CheckoutSession, *, automatic: bool = False) -> None:
     session.data.update(status="expired", url=None)
     session.save()
+    events.publish("checkout.session.expired", session.data, automatic=automatic)
 
 
 def expire(session_id: str) -> CheckoutSession:
@@ -189,6 +191,7 @@ def _complete(session: CheckoutSession, intent_id: str) -> None:
         status="complete", payment_status="paid", payment_intent=intent_id, url=None
     )
     session.save()
+    events.publish("checkout.session.completed", session.data)
 
 
 def _customer_details(email: str) -> dict:

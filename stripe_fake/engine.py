@@ -41,8 +41,10 @@ What it does, as Stripe's test mode does (docs.stripe.com/api, /testing, /error-
   object, unexpected state) and its error for a body that is not form-encoded (JSON);
 - the hub's scenarios: a scenario at the PAYMENT point makes a confirmation use its Stripe test
   card; `payment_failed` (no test card) answers 500 `api_error` and leaves the intent as it was;
-- `events.publish` wherever Stripe creates an Event (`payment_intent.*`, `charge.refunded`,
-  `customer.*`, `payment_method.attached/detached/updated`, `setup_intent.*`), after commit.
+- Events (`events.publish`) wherever Stripe creates one (`payment_intent.*`, `charge.*`,
+  `customer.*`, `payment_method.attached/detached/updated`, `setup_intent.*`,
+  `checkout.session.*`), each naming the request that caused it, listed at /v1/events,
+  delivered signed to webhook endpoints (`webhooks`) and handed to the hub after commit.
 
 Also: Checkout Sessions (create, retrieve, expire, and the hosted payment page their `url`
 opens; `checkout.py`).
@@ -72,7 +74,7 @@ from checkout_hub import clock
 from checkout_hub.models import IdempotencyRecord
 from checkout_hub.services import idempotency
 
-from . import encoding, errors
+from . import encoding, errors, events
 from .responses import Call, refuse_nul_bytes, refuse_unknown
 from .routes import Route, resolve
 
@@ -131,6 +133,7 @@ def handle(method: str, path: str, query: str, headers: Mapping[str, str], body:
             _execute, route, Call(params, request_id, reply_headers["Stripe-Version"]), ids
         )
         key = headers.get("Idempotency-Key", "")
+        run = events.caused_by(request_id, key, run)  # the events it publishes name this call
         if method == "POST" and key:
             status, reply, replayed = _idempotent(api_key, key, (method, path, params), run)
         else:

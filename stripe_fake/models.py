@@ -199,3 +199,45 @@ class SetupIntent(WireObject):
 
     class Meta(WireObject.Meta):
         verbose_name = "setup intent"
+
+
+# --- events and webhook endpoints (stripe_fake.events, stripe_fake.webhooks) ---
+class Event(WireObject):
+    """An Event (`evt_…`): what happened to an object, with the object as it was then. Each
+    one is delivered through the hub's webhook outbox to every endpoint that wants its type;
+    the deliveries are `checkout_hub.WebhookDelivery` rows with this event's id."""
+
+    type = models.CharField(max_length=100, db_index=True)
+    object_id = models.CharField(
+        max_length=64, db_index=True, help_text="data.object.id: the object it is about."
+    )
+
+    COPIED_FIELDS = ("type",)
+
+    class Meta(WireObject.Meta):
+        verbose_name = "event"
+        ordering = ["-created", "-id"]
+
+    def save(self, *args, **kwargs):
+        self.object_id = str(self.data["data"]["object"].get("id") or "")[:64]
+        super().save(*args, **kwargs)
+
+
+class WebhookEndpoint(WireObject):
+    """A webhook endpoint (`we_…`) as the API shows it (never its secret). It is the Stripe
+    face of a `checkout_hub.WebhookEndpoint` (vendor "stripe"), which holds the `whsec_`
+    secret, the enabled events and the status the outbox delivers by."""
+
+    endpoint = models.OneToOneField(
+        "checkout_hub.WebhookEndpoint",
+        on_delete=models.CASCADE,
+        related_name="stripe_webhook_endpoint",
+        help_text="The hub's endpoint the deliveries go through.",
+    )
+    url = models.URLField(max_length=2048)
+    status = models.CharField(max_length=20, db_index=True)
+
+    COPIED_FIELDS = ("url", "status")
+
+    class Meta(WireObject.Meta):
+        verbose_name = "webhook endpoint"

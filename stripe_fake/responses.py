@@ -652,7 +652,7 @@ def create_refund(call: Call) -> dict:
             param="amount",
         )
     refund = backend.refund(charge, amount, reason, metadata)
-    backend.announce(charge.payment_intent, "charge.refunded")
+    events.publish("charge.refunded", charge.data)  # Stripe: the charge is data.object
     return _render(refund, expand)
 
 

@@ -252,3 +252,39 @@ def resolve(method: str, path: str) -> tuple[Route, dict[str, str]]:
         "can help at https://support.stripe.com/.",
         status=404,
     )
+
+
+# --- events and webhook endpoints (stripe_fake.webhooks) ---
+from . import webhooks  # noqa: E402  (its endpoints read parameters with responses' helpers)
+
+WEBHOOK_ENDPOINT = r"/v1/webhook_endpoints/(?P<endpoint_id>[^/]+)"
+WEBHOOK_ENDPOINT_FIELDS = {"url", "enabled_events", "description", "metadata", "expand"}
+ROUTES += [
+    _route_for(
+        "GET",
+        r"/v1/events",
+        webhooks.list_events,
+        webhooks.EVENT_LIST_PARAMS,
+    ),
+    _route_for("GET", r"/v1/events/(?P<event_id>[^/]+)", webhooks.retrieve_event, {"expand"}),
+    _route_for(
+        "POST",
+        r"/v1/webhook_endpoints",
+        webhooks.create_webhook_endpoint,
+        WEBHOOK_ENDPOINT_FIELDS | {"api_version", "connect"},
+    ),
+    _route_for(
+        "GET",
+        r"/v1/webhook_endpoints",
+        webhooks.list_webhook_endpoints,
+        webhooks.ENDPOINT_LIST_PARAMS,
+    ),
+    _route_for("GET", WEBHOOK_ENDPOINT, webhooks.retrieve_webhook_endpoint, {"expand"}),
+    _route_for(
+        "POST",
+        WEBHOOK_ENDPOINT,
+        webhooks.update_webhook_endpoint,
+        WEBHOOK_ENDPOINT_FIELDS | {"disabled"},
+    ),
+    _route_for("DELETE", WEBHOOK_ENDPOINT, webhooks.delete_webhook_endpoint, set()),
+]

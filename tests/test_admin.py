@@ -263,6 +263,29 @@ BUILDERS.update(
 
 BUILDERS.update(pancake_admin_builders())  # Waffo Pancake, outbound webhooks, the task queue
 
+
+def build_stripe_webhook_endpoint():
+    endpoint = stripe_call(
+        "/v1/webhook_endpoints", f"url=https://hooks.example/{next(_seq)}&enabled_events[0]=*"
+    )
+    return stripe_models.WebhookEndpoint.objects.get(pk=endpoint["id"])
+
+
+def build_stripe_event():
+    """An event with a delivery: a webhook endpoint, then a paid intent."""
+    build_stripe_webhook_endpoint()
+    intent = build_stripe_payment_intent()
+    return stripe_models.Event.objects.get(object_id=intent.pk, type="payment_intent.succeeded")
+
+
+# The Stripe fake's events and webhook endpoints (issue 13).
+BUILDERS.update(
+    {
+        stripe_models.Event: build_stripe_event,
+        stripe_models.WebhookEndpoint: build_stripe_webhook_endpoint,
+    }
+)
+
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 

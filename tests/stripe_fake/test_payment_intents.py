@@ -597,17 +597,22 @@ def test_every_outcome_is_notified_after_commit(
             intents.create(params=card_params("pm_card_chargeDeclined", confirm=True))
         held = intents.create(params=card_params(confirm=True, capture_method="manual"))
 
-    events = [(event, intent["status"]) for event, intent in notifications]
+    events = [(event, sent["status"]) for event, sent in notifications]
     assert events == [
         ("payment_intent.created", "requires_confirmation"),
+        ("charge.succeeded", "succeeded"),
         ("payment_intent.succeeded", "succeeded"),
         ("payment_intent.created", "requires_confirmation"),
+        ("charge.failed", "failed"),
         ("payment_intent.payment_failed", "requires_payment_method"),
         ("payment_intent.created", "requires_confirmation"),
+        ("charge.succeeded", "succeeded"),  # authorised, not captured
         ("payment_intent.amount_capturable_updated", "requires_capture"),
     ]
-    assert notifications[1][1]["id"] == paid.id
-    assert notifications[5][1]["id"] == held.id
+    assert notifications[1][1]["id"] == paid.latest_charge
+    assert notifications[2][1]["id"] == paid.id
+    assert notifications[7][1]["captured"] is False
+    assert notifications[8][1]["id"] == held.id
 
 
 def test_nothing_is_notified_before_the_transaction_commits(intents, notifications):

@@ -33,7 +33,10 @@ def test_full_refund(
     assert (charge.amount_refunded, charge.refunded) == (2000, True)
     assert refunds.retrieve(refund.id).amount == 2000
     assert notifications == [("charge.refunded", notifications[0][1])]
-    assert notifications[0][1]["id"] == paid.id
+    # Stripe's charge.refunded carries the charge, refunded
+    assert notifications[0][1]["id"] == paid.latest_charge
+    assert notifications[0][1]["payment_intent"] == paid.id
+    assert (notifications[0][1]["amount_refunded"], notifications[0][1]["refunded"]) == (2000, True)
 
 
 def test_partial_refunds_until_nothing_is_left(refunds, stripe_client, paid):

@@ -59,7 +59,8 @@ def test_complete_authentication(
     charge = stripe_client.v1.charges.retrieve(paid.latest_charge)
     assert charge.payment_method_details.card.three_d_secure.result == "authenticated"
     assert [(event, sent["status"]) for event, sent in notifications] == [
-        ("payment_intent.succeeded", "succeeded")
+        ("charge.succeeded", "succeeded"),
+        ("payment_intent.succeeded", "succeeded"),
     ]
 
 

@@ -6,9 +6,9 @@ client is the embedded fake's, which answers in-process like Stripe test mode;
 and `STRIPE_FAKE=0` with a real `sk_test_` key talks to Stripe itself.
 
 The core never imports the fake: the fake installs itself when its app loads, by calling
-`use_embedded_fake()` with its HTTP client factory and its admin link (and by connecting its
-change signal to `on_intent_updated`). With `STRIPE_FAKE=1` and no fake installed, `client()`
-raises ImproperlyConfigured saying so.
+`use_embedded_fake()` with its HTTP client factory and its admin link (and by subscribing
+`on_event` to its Stripe events, which settle orders as Stripe's webhooks do). With
+`STRIPE_FAKE=1` and no fake installed, `client()` raises ImproperlyConfigured saying so.
 
 What a vendor passes to `payments.pay(order, "stripe", payment_data)`, in the hub's neutral
 keys (each vendor maps its own wire keys into them):
@@ -23,8 +23,9 @@ A payment is a PaymentIntent **create** followed by a separate **confirm** with 
 (the HWP bridge's two-step flow; WooCommerce's Stripe plugin confirms the same way). Both calls
 carry idempotency keys derived from the hub's Payment row, so a retried call can never charge
 twice. A card 3-D Secure challenge leaves the order pending; `settle()` finishes it when the
-buyer comes back (the order-received page) or when the fake reports the change (as Stripe's
-webhooks would).
+buyer comes back (the order-received page) or when a Stripe event reports the change
+(`on_event`: the embedded fake's events in-process, or Stripe's webhooks through
+`handle_webhook`).
 """
 
 from __future__ import annotations
@@ -293,7 +294,7 @@ class StripeGateway(Gateway):
 def settle(order: Order, intent: dict | None = None) -> str:
     """Bring `order` in line with its PaymentIntent after the buyer left for 3-D Secure.
 
-    `intent` is the wire object when the caller has it (the fake's change notification);
+    `intent` is the wire object when the caller has it (a Stripe event's data.object);
     otherwise it is retrieved through the SDK. Returns the order's status afterwards. Safe to
     call twice (the return page and the notification may both arrive)."""
     from . import fail  # the package's failure bookkeeping
@@ -324,14 +325,6 @@ def settle(order: Order, intent: dict | None = None) -> str:
             order.transaction_id = intent["id"]
             order.save(update_fields=["transaction_id", "updated_at"])
     return order.status
-
-
-def on_intent_updated(sender, intent: dict, **kwargs) -> None:
-    """The fake's change notification (what Stripe's payment_intent.* webhooks carry)."""
-    order_id = (intent.get("metadata") or {}).get("order_id", "")
-    order = Order.objects.filter(pk=int(order_id)).first() if order_id.isdigit() else None
-    if order is not None:
-        settle(order, intent)
 
 
 def payment_method_for_card(number: str) -> str:
@@ -385,13 +378,36 @@ def intent_declined(intent, payment: Payment, default_code: str, **facts) -> Pay
     )
 
 
-# Stripe events that move an order's PaymentIntent (what WooCommerce Stripe's webhook handles).
+# Stripe events that move an order's PaymentIntent (what WooCommerce Stripe's webhook handles),
+# their data.object being the intent.
 SETTLING_EVENTS = {
     "payment_intent.succeeded",
     "payment_intent.payment_failed",
     "payment_intent.canceled",
     "payment_intent.amount_capturable_updated",
 }
+# Events about a charge of an order's intent (data.object is the charge): the order is settled
+# from its intent, read back.
+CHARGE_EVENTS = {"charge.refunded"}
+
+
+def _order_of(obj) -> Order | None:
+    """The order a PaymentIntent or Charge belongs to (its metadata[order_id], which a charge
+    copies from its intent)."""
+    order_id = str((obj.get("metadata") or {}).get("order_id", ""))
+    return Order.objects.filter(pk=int(order_id)).first() if order_id.isdigit() else None
+
+
+def on_event(event) -> None:
+    """A Stripe event (a dict, or the SDK's Event): settle the order its PaymentIntent belongs
+    to. The embedded fake calls it after each event's transaction commits; `handle_webhook`
+    calls it for a verified webhook from Stripe itself."""
+    event_type, obj = event["type"], event["data"]["object"]
+    if event_type not in SETTLING_EVENTS and event_type not in CHARGE_EVENTS:
+        return
+    order = _order_of(obj)
+    if order is not None:
+        settle(order, obj if event_type in SETTLING_EVENTS else None)
 
 
 def handle_webhook(payload: bytes, signature: str) -> str:
@@ -404,8 +420,7 @@ def handle_webhook(payload: bytes, signature: str) -> str:
         event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
     except (stripe.SignatureVerificationError, ValueError) as exc:
         raise ValueError(str(exc) or "Invalid webhook.") from exc
-    if event.type in SETTLING_EVENTS:
-        on_intent_updated(None, intent=event.data.object)
+    on_event(event)
     return event.type
 
 

@@ -4,7 +4,8 @@ retry with backoff, record every attempt, redeliver from admin, prune old rows.
 - `emit(vendor=, owner=, event_type=, event_id=, envelope=, test_mode=)` writes one
   `WebhookDelivery` per endpoint of `owner` that wants the event (one per event and endpoint:
   emitting again changes nothing), its body built by `envelope(delivery_uuid)` and signed once
-  by the endpoint's strategy (`signing`); the send is queued once the transaction commits.
+  by the endpoint's strategy (`signing`; a per-attempt strategy signs each attempt again);
+  the send is queued once the transaction commits.
 - `deliver(id)` (the task `tasks.deliver_webhook`) claims a due delivery, POSTs it, logs the
   attempt; a 2xx ends it (success), anything else schedules the next attempt after
   `HUB_WEBHOOK_BACKOFF_SECONDS[n]`, and the last failure ends it (failed).
@@ -156,9 +157,12 @@ def deliver(delivery_id: int) -> str:
         found = WebhookDelivery.objects.filter(pk=delivery_id).values_list("status", flat=True)
         return found.first() or "missing"
     started = clock.now()
+    endpoint = delivery.endpoint
+    if signing.per_attempt(endpoint.signing):  # a fresh stamp for this attempt (Stripe)
+        delivery.headers = signing.sign(endpoint.signing, delivery.body, endpoint, started)
     begun = time.monotonic()
     status, text, error = post(
-        delivery.endpoint.url,
+        endpoint.url,
         delivery.body,
         delivery.headers,
         settings.HUB_WEBHOOK_TIMEOUT_SECONDS,
@@ -185,7 +189,9 @@ def deliver(delivery_id: int) -> str:
             waits = backoff() or [60]
             wait = waits[min(delivery.attempt_count - 1, len(waits) - 1)]
             retry_at = delivery.next_attempt_at = clock.now() + dt.timedelta(seconds=wait)
-        delivery.save(update_fields=["status", "delivered_at", "next_attempt_at", "updated_at"])
+        delivery.save(
+            update_fields=["status", "delivered_at", "next_attempt_at", "headers", "updated_at"]
+        )
         if retry_at is not None:
             transaction.on_commit(lambda: enqueue(delivery.pk, retry_at))
     return delivery.status
@@ -205,7 +211,8 @@ def run_due(limit: int = 100) -> int:
 
 def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
     """Send `delivery` again now (admin): pending, with a fresh set of attempts; the body and
-    its signed headers stay as first stamped, as the real services resend them."""
+    its signed headers stay as first stamped, as the real services resend them (a per-attempt
+    strategy signs each attempt anew, as Stripe does)."""
     delivery.status = D.PENDING
     delivery.max_attempts = delivery.attempt_count + len(backoff()) + 1
     delivery.next_attempt_at = clock.now()
