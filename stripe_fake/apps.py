@@ -13,7 +13,7 @@ class StripeFakeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from checkout_hub import credentials, resetting
+        from checkout_hub import cleaning, credentials, resetting
         from checkout_hub.api import fallback
         from checkout_hub.services.payments import stripe_gateway
         from checkout_hub.services.webhooks import signing
@@ -27,6 +27,8 @@ class StripeFakeConfig(AppConfig):
         # configuration, kept (and cleared) with the hub's own endpoints they deliver through.
         resetting.register("stripe", [m for m in self.get_models() if m is not WebhookEndpoint])
         resetting.register("webhook_endpoints", [WebhookEndpoint], kind=resetting.SEED)
+        # Events past Stripe's 30 days go on `manage.py hub_cleanup`.
+        cleaning.register("Stripe events older than 30 days", events.prune)
         # What escapes the fake's routes is Stripe's own api_error, never Django's HTML page.
         fallback.register("/stripe/v1/", api_error_response)
         # The fake installs itself: the core names no fake (DESIGN.md, imports point down).

@@ -164,6 +164,17 @@ def publish(
 _subscribers: list[Callable[[dict], None]] = []
 
 
+# Stripe keeps events for 30 days (docs.stripe.com/api/events/list).
+RETENTION = dt.timedelta(days=30)
+
+
+def prune() -> int:
+    """Delete the events older than Stripe keeps them (by the hub's clock); `hub_cleanup` runs
+    it. Their delivery rows go with the outbox's own pruning."""
+    deleted, _ = Event.objects.filter(created__lt=clock.now() - RETENTION).delete()
+    return deleted
+
+
 def subscribe(callback: Callable[[dict], None]) -> None:
     """Call `callback(event)` for every event once its transaction commits (once per callback,
     however often it subscribes)."""

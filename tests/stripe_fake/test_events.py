@@ -327,3 +327,19 @@ def test_the_hub_hears_of_refunds_and_settles_from_events(
     with django_capture_on_commit_callbacks(execute=True):
         payments.refund(order, 500)
     assert settled[1:] == [(order.pk, None)]
+
+
+def test_hub_cleanup_deletes_events_older_than_stripe_keeps_them(stripe_client, intents):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with clock.frozen(dt.datetime(2026, 1, 1, tzinfo=dt.UTC)):
+        old = intents.create(params=card_params())
+    with clock.frozen(dt.datetime(2026, 1, 31, 1, 0, tzinfo=dt.UTC)):
+        recent = intents.create(params=card_params())
+        out = StringIO()
+        call_command("hub_cleanup", stdout=out)
+    kept = {e.data.object.id for e in stripe_client.v1.events.list().data}
+    assert recent.id in kept and old.id not in kept
+    assert "Deleted 1 Stripe events older than 30 days." in out.getvalue()

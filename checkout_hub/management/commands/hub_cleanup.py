@@ -1,9 +1,12 @@
 """Delete what has outlived its use: expired carts that never became an order, journal rows
 past the retention cap, and expired idempotency keys; mark overdue checkout sessions expired
-and delete old ones that never made an order. Safe to run from cron at any interval."""
+and delete old ones that never made an order; and whatever the apps registered in
+`checkout_hub.cleaning` (the Stripe fake's events past Stripe's 30 days). Safe to run from cron
+at any interval."""
 
 from django.core.management.base import BaseCommand
 
+from checkout_hub import cleaning
 from checkout_hub.models import Cart
 from checkout_hub.services import checkout_sessions, idempotency, journal, webhooks
 
@@ -27,3 +30,5 @@ class Command(BaseCommand):
             f"Expired {expired} checkout sessions; deleted {pruned} old ones. "
             f"Deleted {hooks} finished webhook deliveries."
         )
+        for label, count in cleaning.run().items():
+            self.stdout.write(f"Deleted {count} {label}.")
