@@ -50,6 +50,10 @@ class WireObject(models.Model):
     def save(self, *args, **kwargs):
         for name in self.COPIED_FIELDS:
             setattr(self, name, self.data[name])
+        if self._state.adding and not args and not kwargs:
+            # A new object has a new id: an INSERT, without Django's UPDATE-first attempt for
+            # a primary key set by hand (half the writes of a create + confirm).
+            kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
 
