@@ -8,7 +8,6 @@ parses parameters and calls in here.
 
 from __future__ import annotations
 
-import copy
 import hmac
 import logging
 from dataclasses import dataclass
@@ -179,7 +178,7 @@ def require_status(intent: PaymentIntent, action: str, field: str = "") -> None:
     if intent.status in allowed:
         return
     message = REFUSALS[action].format(status=intent.status, allowed=", ".join(allowed), field=field)
-    raise errors.unexpected_state(message, payment_intent=copy.deepcopy(intent.data))
+    raise errors.unexpected_state(message, payment_intent=objects.wire_copy(intent.data))
 
 
 def _payment_scenario() -> scenarios.Scenario | None:
@@ -311,7 +310,7 @@ def _decline(
         amount_capturable=0,
     )
     save(intent, "payment_intent.payment_failed")
-    error.payment_intent = copy.deepcopy(intent.data)
+    error.payment_intent = objects.wire_copy(intent.data)
     return error
 
 
@@ -435,7 +434,7 @@ def detach(method: PaymentMethod) -> None:
     customer = Customer.objects.select_for_update().filter(pk=owner, deleted=False).first()
     settings_ = customer.data["invoice_settings"] if customer else {}
     if customer and settings_.get("default_payment_method") == method.id:
-        previous = {"invoice_settings": copy.deepcopy(settings_)}
+        previous = {"invoice_settings": objects.wire_copy(settings_)}
         settings_["default_payment_method"] = None
         save_customer(customer, "customer.updated", previous)
     events.publish("payment_method.detached", method.data, previous_attributes={"customer": owner})
@@ -454,7 +453,7 @@ def owned_method(customer: Customer, method_id, param: str) -> PaymentMethod:
 
 def delete_customer(customer: Customer) -> None:
     """Stripe's delete: the row stays as the deleted stub, its cards detached."""
-    last = copy.deepcopy(customer.data)
+    last = objects.wire_copy(customer.data)
     for method in PaymentMethod.objects.select_for_update().filter(customer=customer.id):
         method.data["customer"] = None
         method.save()
@@ -491,7 +490,7 @@ def require_setup_status(setup: SetupIntent, action: str, field: str = "") -> No
     message = SETUP_REFUSALS[action].format(
         status=setup.status, allowed=", ".join(SETUP_UNFINISHED), field=field
     )
-    raise errors.setup_unexpected_state(message, setup_intent=copy.deepcopy(setup.data))
+    raise errors.setup_unexpected_state(message, setup_intent=objects.wire_copy(setup.data))
 
 
 def save_setup(setup: SetupIntent, event: str | None) -> None:
@@ -542,7 +541,7 @@ def _set_up(setup: SetupIntent, method: PaymentMethod) -> errors.StripeError | N
             next_action=None,
         )
         save_setup(setup, "setup_intent.setup_failed")
-        error.setup_intent = copy.deepcopy(data)
+        error.setup_intent = objects.wire_copy(data)
         return error
     data.update(status=SetupStatus.SUCCEEDED, next_action=None)
     _mark_set_up(method)

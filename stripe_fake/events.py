@@ -25,7 +25,6 @@ the subscribers wait for the commit, so they never see a change that did not hap
 from __future__ import annotations
 
 import contextvars
-import copy
 import datetime as dt
 import functools
 import hashlib
@@ -45,6 +44,7 @@ from checkout_hub.models import WebhookEndpoint as HubEndpoint
 from checkout_hub.services import webhooks
 
 from .models import Event
+from .objects import wire_copy
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +58,13 @@ CONTENT_TYPE = "application/json; charset=utf-8"
 
 
 # --- what caused it ---
-@dataclass(frozen=True)
+@dataclass
 class Cause:
     request_id: str | None
     idempotency_key: str | None
+    # The hub's active Stripe endpoints, read once per API call (a create + confirm publishes
+    # three events); no route that publishes events changes endpoints.
+    endpoints: list | None = None
 
 
 _cause: contextvars.ContextVar[Cause | None] = contextvars.ContextVar(
@@ -107,7 +110,12 @@ def new_event_id() -> str:
 def hub_endpoints(event_type: str) -> list[HubEndpoint]:
     """The hub's endpoints (vendor "stripe") that want `event_type`: Stripe's enabled
     endpoints whose enabled_events match."""
-    rows = HubEndpoint.objects.filter(vendor=Vendor.STRIPE, owner=ACCOUNT, active=True)
+    cause = _cause.get()
+    rows = cause.endpoints if cause is not None else None
+    if rows is None:
+        rows = list(HubEndpoint.objects.filter(vendor=Vendor.STRIPE, owner=ACCOUNT, active=True))
+        if cause is not None:
+            cause.endpoints = rows
     return [row for row in rows if row.wants(event_type, True)]
 
 
@@ -121,15 +129,16 @@ def publish(
     """Create the Event `event_type` about `obj` and queue its deliveries (in the current
     transaction); subscribers get it once the transaction commits. `automatic`: nothing asked
     for it (a session lapsing by time), so its `request` is null even inside an API call.
-    Returns the event as the API shows it."""
+    Returns the event as the API shows it (the one kept for the subscribers: not to be
+    changed)."""
     now = clock.now()
     stored_at = _in_order(now)
     event_id = new_event_id()
     cause = None if automatic else _cause.get()
     endpoints = hub_endpoints(event_type)
-    data: dict = {"object": copy.deepcopy(obj)}
+    data: dict = {"object": wire_copy(obj)}
     if previous_attributes is not None:
-        data["previous_attributes"] = copy.deepcopy(previous_attributes)
+        data["previous_attributes"] = wire_copy(previous_attributes)
     event = {
         "id": event_id,
         "object": "event",
@@ -155,9 +164,8 @@ def publish(
             envelope=lambda delivery_id: event,
             test_mode=True,
         )
-    snapshot = copy.deepcopy(event)
-    transaction.on_commit(lambda: _notify(snapshot))
-    return copy.deepcopy(event)
+    transaction.on_commit(lambda: _notify(event))
+    return event
 
 
 # --- subscribers (the hub, tests) ---
@@ -192,7 +200,7 @@ def _notify(event: dict) -> None:
         # A failing subscriber must not fail the API call that changed the object (as a
         # webhook endpoint answering 500 does not), nor keep the others from hearing of it.
         try:
-            callback(copy.deepcopy(event))
+            callback(wire_copy(event))
         except Exception:
             log.exception("%r failed on %s %s", callback, event["type"], event["id"])
 
@@ -222,7 +230,7 @@ def render(events: list[Event]) -> list[dict]:
     pending = pending_counts(event.id for event in events)
     shown = []
     for event in events:
-        data = copy.deepcopy(event.data)
+        data = wire_copy(event.data)
         data["pending_webhooks"] = pending.get(event.id, 0)
         shown.append(data)
     return shown

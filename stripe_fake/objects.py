@@ -390,3 +390,15 @@ def setup_intent(
         "status": "requires_payment_method",
         "usage": usage,
     }
+
+
+def wire_copy(value):
+    """A deep copy of wire data (dicts and lists of JSON values), as copy.deepcopy gives it,
+    without its memo and dispatch (several times faster: each change copies its object)."""
+    if isinstance(value, dict):
+        return {key: wire_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [wire_copy(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(wire_copy(item) for item in value)
+    return value  # str, int, float, bool, None: immutable

@@ -5,7 +5,6 @@ rules. One function per endpoint; `routes.ROUTES` maps paths to them.
 
 from __future__ import annotations
 
-import copy
 import hmac
 import re
 from dataclasses import dataclass
@@ -267,7 +266,7 @@ def _render(obj: WireObject, expand: list[str], found: dict | None = None) -> di
     """The wire object, with the `expand[]` fields (`customer`,
     `invoice_settings.default_payment_method`) replaced by the objects they name. `found` holds
     objects already fetched, by id (a list page fetches them all at once)."""
-    data = copy.deepcopy(obj.data)
+    data = objects.wire_copy(obj.data)
     kind = data["object"]
     for field in expand:
         holder, last = _linked(data, field)
@@ -277,7 +276,7 @@ def _render(obj: WireObject, expand: list[str], found: dict | None = None) -> di
         if linked is None:
             linked = EXPANDABLE[kind][field].objects.filter(pk=holder[last]).first()
         if linked is not None:
-            holder[last] = copy.deepcopy(linked.data)
+            holder[last] = objects.wire_copy(linked.data)
     return data
 
 
@@ -835,19 +834,19 @@ def create_checkout_session(call: Call) -> dict:
         payment_intent_data=intent_data,
         expires_at=expires_at,
     )
-    return copy.deepcopy(session.data)
+    return objects.wire_copy(session.data)
 
 
 def retrieve_checkout_session(call: Call, session_id: str) -> dict:
     from . import checkout
 
-    return copy.deepcopy(checkout.get(session_id).data)
+    return objects.wire_copy(checkout.get(session_id).data)
 
 
 def expire_checkout_session(call: Call, session_id: str) -> dict:
     from . import checkout
 
-    return copy.deepcopy(checkout.expire(session_id).data)
+    return objects.wire_copy(checkout.expire(session_id).data)
 
 
 # --- SetupIntents (backend holds their status machine) ---
@@ -1182,7 +1181,7 @@ def retrieve_customer(call: Call, customer_id: str) -> dict:
     if customer is None:
         raise errors.no_such("customer", customer_id, "id", status=404)
     if customer.deleted:  # Stripe answers the deleted stub, with 200
-        return copy.deepcopy(customer.data)
+        return objects.wire_copy(customer.data)
     return _render(customer, _expansions(call.params, "customer"))
 
 
@@ -1195,7 +1194,7 @@ def update_customer(call: Call, customer_id: str) -> dict:
     params = call.params
     expand = _expansions(params, "customer")
     customer = backend.get_customer(customer_id, param="id", status=404, lock=True)
-    before = copy.deepcopy(customer.data)
+    before = objects.wire_copy(customer.data)
     _apply_customer_fields(customer.data, params, customer)
     previous = _changed(before, customer.data)
     if previous:
@@ -1206,7 +1205,7 @@ def update_customer(call: Call, customer_id: str) -> dict:
 def delete_customer(call: Call, customer_id: str) -> dict:
     customer = backend.get_customer(customer_id, param="id", status=404, lock=True)
     backend.delete_customer(customer)
-    return copy.deepcopy(customer.data)
+    return objects.wire_copy(customer.data)
 
 
 def list_customers(call: Call) -> dict:
@@ -1292,7 +1291,7 @@ def update_payment_method(call: Call, payment_method_id: str) -> dict:
     if not method.customer:
         raise errors.invalid_request(NOT_SAVED)
     data = method.data
-    before = copy.deepcopy(data)
+    before = objects.wire_copy(data)
     if "billing_details" in params:
         changes = _mapping(params["billing_details"], "billing_details")
         refuse_unknown(changes, BILLING_FIELDS, "billing_details")
