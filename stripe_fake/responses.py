@@ -462,14 +462,16 @@ def _payment_method_from(params: dict) -> PaymentMethod | None:
     return None
 
 
-def _check_client_secret(intent: PaymentIntent, params: dict) -> None:
+def _check_client_secret(obj: PaymentIntent | SetupIntent, params: dict) -> None:
+    """A `client_secret` given must be the intent's (a PaymentIntent's or a SetupIntent's)."""
     secret = params.get("client_secret")
     if secret is not None and not hmac.compare_digest(
-        str(secret).encode(), intent.data["client_secret"].encode()
+        str(secret).encode(), obj.data["client_secret"].encode()
     ):
+        kind = "SetupIntent" if isinstance(obj, SetupIntent) else "PaymentIntent"
         raise errors.invalid_request(
             "The client_secret provided does not match the client_secret associated with the "
-            "PaymentIntent.",
+            f"{kind}.",
             param="client_secret",
         )
 
@@ -885,18 +887,6 @@ def _apply_setup_fields(data: dict, params: dict) -> None:
     _setup_types(params)
 
 
-def _check_setup_secret(setup: SetupIntent, params: dict) -> None:
-    secret = params.get("client_secret")
-    if secret is not None and not hmac.compare_digest(
-        str(secret).encode(), setup.data["client_secret"].encode()
-    ):
-        raise errors.invalid_request(
-            "The client_secret provided does not match the client_secret associated with the "
-            "SetupIntent.",
-            param="client_secret",
-        )
-
-
 def create_setup_intent(call: Call) -> dict:
     params = call.params
     expand = _expansions(params, "setup_intent")
@@ -937,7 +927,7 @@ def create_setup_intent(call: Call) -> dict:
 def retrieve_setup_intent(call: Call, setup_intent_id: str) -> dict:
     expand = _expansions(call.params, "setup_intent")
     setup = backend.get_setup(setup_intent_id)
-    _check_setup_secret(setup, call.params)
+    _check_client_secret(setup, call.params)
     return _render(setup, expand)
 
 
@@ -972,7 +962,7 @@ def confirm_setup_intent(call: Call, setup_intent_id: str) -> dict:
     expand = _expansions(params, "setup_intent")
     use_stripe_sdk = _boolean(params.get("use_stripe_sdk"), "use_stripe_sdk")
     setup = backend.get_setup(setup_intent_id, lock=True)
-    _check_setup_secret(setup, params)
+    _check_client_secret(setup, params)
     backend.require_setup_status(setup, "confirm")
     method = _payment_method_from(params)
     if method is None and setup.data["payment_method"]:
