@@ -1121,12 +1121,13 @@ class RequestLogAdmin(HubModelAdmin):
 class IdempotencyRecordAdmin(HubModelAdmin):
     """Stored Idempotency-Key replies (the Stripe fake's and the HWP bridge's), read-only."""
 
-    list_display = ["created_at", "scope", "key", "status_code", "completed_at"]
+    list_display = ["created_at", "scope", "key", "endpoint", "status_code", "completed_at"]
     list_filter = ["scope", "status_code"]
     search_fields = ["key"]
     readonly_fields = [
         "scope",
         "key",
+        "endpoint",
         "fingerprint",
         "status_code",
         "response_headers_pretty",

@@ -92,8 +92,6 @@ OTHER_ENDPOINT = (
     "with ('{first}' vs '{now}'). Try using a key other than '{key}' if you meant to execute a "
     "different request."
 )
-# The reply's header that records which endpoint a stored reply answered (never sent).
-ENDPOINT_HEADER = "X-Hub-Endpoint"
 NOT_FORM_ENCODED = (
     "Invalid request (check that your POST content type is application/x-www-form-urlencoded). "
     "If you have any questions, we can help at https://support.stripe.com/."
@@ -246,16 +244,21 @@ def _idempotent(
     if "\x00" in key:  # it is stored, and PostgreSQL text cannot hold a NUL
         raise errors.invalid_request("Invalid Idempotency-Key: it contains a null byte.")
     scope = _idempotency_scope(api_key)
+    endpoint = f"{parts[0]} {parts[1]}"
     try:
-        replay = idempotency.begin(scope, key, idempotency.fingerprint(*parts))
+        replay = idempotency.begin(
+            scope,
+            key,
+            idempotency.fingerprint(*parts),
+            endpoint=endpoint[: idempotency.ENDPOINT_MAX],
+        )
     except idempotency.IdempotencyConflict as conflict:
         if conflict.reason == "in_progress":
             raise errors.idempotency_error(
                 KEY_IN_USE.format(key=key), status=409, code="idempotency_key_in_use"
             ) from None
-        first = _first_endpoint(scope, key)
-        endpoint = f"{parts[0]} {parts[1]}"
-        if first and first != endpoint:
+        first = conflict.endpoint
+        if first and first != endpoint[: idempotency.ENDPOINT_MAX]:
             message = OTHER_ENDPOINT.format(first=first, now=endpoint, key=key)
         else:
             message = MISMATCHED_KEY.format(key=key)
@@ -267,20 +270,8 @@ def _idempotent(
     except BaseException:
         idempotency.release(scope, key)  # refused before it ran: nothing to replay
         raise
-    idempotency.complete(
-        scope, key, status, reply, headers={ENDPOINT_HEADER: f"{parts[0]} {parts[1]}"}
-    )
+    idempotency.complete(scope, key, status, reply)
     return status, reply, False
-
-
-def _first_endpoint(scope: str, key: str) -> str:
-    """The endpoint (`POST /v1/customers`) the key's stored reply answered, if known."""
-    headers = (
-        IdempotencyRecord.objects.filter(scope=scope, key=key)
-        .values_list("response_headers", flat=True)
-        .first()
-    )
-    return (headers or {}).get(ENDPOINT_HEADER, "")
 
 
 def _idempotency_scope(api_key: str) -> str:

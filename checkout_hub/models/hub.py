@@ -103,6 +103,9 @@ class IdempotencyRecord(models.Model):
     scope = models.CharField(max_length=100, help_text="Who the key belongs to.")
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64, help_text="Hash of the request it answered.")
+    endpoint = models.CharField(
+        max_length=200, blank=True, help_text="What the key was first used on (POST /v1/refunds)."
+    )
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.TextField(blank=True)
     response_headers = models.JSONField(default=dict, blank=True)

@@ -31,7 +31,8 @@ PRUNE_EVERY = 100  # new keys between two sweeps of the expired ones
 
 
 class IdempotencyConflict(DomainError):
-    """facts: key, reason ("mismatch": other parameters; "in_progress": still running)."""
+    """facts: key, reason ("mismatch": other parameters; "in_progress": still running), and
+    endpoint (what the key was first used on, "" when not recorded)."""
 
     code = "idempotency_conflict"
     default_message = "This idempotency key was already used with different parameters."
@@ -50,13 +51,17 @@ def fingerprint(*parts) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+ENDPOINT_MAX = IdempotencyRecord._meta.get_field("endpoint").max_length
+
+
 def _expired_before() -> dt.datetime:
     return clock.now() - dt.timedelta(seconds=settings.HUB_IDEMPOTENCY_TTL_SECONDS)
 
 
-def begin(scope: str, key: str, print_: str) -> Replay | None:
-    """Claim `key` in `scope` for a request with fingerprint `print_`. None: go ahead (and
-    call complete() or release()); a Replay: answer with it. Raises IdempotencyConflict."""
+def begin(scope: str, key: str, print_: str, *, endpoint: str = "") -> Replay | None:
+    """Claim `key` in `scope` for a request with fingerprint `print_` made on `endpoint`
+    (`POST /v1/refunds`: a conflict names the first one). None: go ahead (and call complete()
+    or release()); a Replay: answer with it. Raises IdempotencyConflict."""
     cutoff = _expired_before()
     rows = IdempotencyRecord.objects.filter(scope=scope, key=key)
     record = rows.first()
@@ -66,7 +71,9 @@ def begin(scope: str, key: str, print_: str) -> Replay | None:
     if record is None:
         try:
             with transaction.atomic():
-                created = IdempotencyRecord.objects.create(scope=scope, key=key, fingerprint=print_)
+                created = IdempotencyRecord.objects.create(
+                    scope=scope, key=key, fingerprint=print_, endpoint=endpoint[:ENDPOINT_MAX]
+                )
         except IntegrityError:
             record = rows.first()  # a concurrent request took the key first
             if record is None:
@@ -80,12 +87,13 @@ def begin(scope: str, key: str, print_: str) -> Replay | None:
                 prune()
             return None
     if record.fingerprint != print_:
-        raise IdempotencyConflict(key=key, reason="mismatch")
+        raise IdempotencyConflict(key=key, reason="mismatch", endpoint=record.endpoint)
     if not record.completed:
         raise IdempotencyConflict(
             "A request with this idempotency key is still being processed.",
             key=key,
             reason="in_progress",
+            endpoint=record.endpoint,
         )
     return Replay(record.status_code, record.response_body, record.response_headers)
 

@@ -31,7 +31,18 @@ def test_other_parameters_conflict():
     idempotency.complete(SCOPE, "k1", 200, "{}")
     with pytest.raises(IdempotencyConflict) as caught:
         idempotency.begin(SCOPE, "k1", fingerprint("other"))
-    assert caught.value.facts == {"key": "k1", "reason": "mismatch"}
+    assert caught.value.facts == {"key": "k1", "reason": "mismatch", "endpoint": ""}
+
+
+def test_a_conflict_names_the_endpoint_the_key_was_first_used_on():
+    idempotency.begin(SCOPE, "k1", PRINT, endpoint="POST /v1/payment_intents")
+    with pytest.raises(IdempotencyConflict) as running:
+        idempotency.begin(SCOPE, "k1", fingerprint("other"), endpoint="POST /v1/refunds")
+    idempotency.complete(SCOPE, "k1", 200, "{}")
+    with pytest.raises(IdempotencyConflict) as done:
+        idempotency.begin(SCOPE, "k1", fingerprint("other"), endpoint="POST /v1/refunds")
+    assert running.value.endpoint == done.value.endpoint == "POST /v1/payment_intents"
+    assert IdempotencyRecord.objects.get(key="k1").response_headers == {}  # nothing smuggled
 
 
 def test_a_running_request_conflicts_until_released():
