@@ -38,7 +38,7 @@ SEARCH_PARAMS = frozenset({"query", "limit", "page", "expand"})
 CREATED_BOUNDS = ("gt", "gte", "lt", "lte")
 
 # How Stripe names each object type in "No such ..." messages.
-OBJECT_NAMES = {"payment_method": "PaymentMethod"}
+OBJECT_NAMES = {"payment_method": "PaymentMethod", "webhook_endpoint": "webhook endpoint"}
 
 NEWEST_FIRST = ("-created", "-id")
 OLDEST_FIRST = ("created", "id")

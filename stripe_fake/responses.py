@@ -60,6 +60,8 @@ EXPANDABLE: dict[str, dict[str, type[WireObject]]] = {
     "refund": {"charge": Charge, "payment_intent": PaymentIntent},
     "customer": {"invoice_settings.default_payment_method": PaymentMethod},
     "setup_intent": {"payment_method": PaymentMethod, "customer": Customer},
+    "event": {},
+    "webhook_endpoint": {},
 }
 
 

@@ -28,7 +28,7 @@ from checkout_hub.models import WebhookEndpoint as HubEndpoint
 
 from . import backend, errors, events, listing
 from .models import Event, WebhookEndpoint
-from .responses import EXPANDABLE, Call, _boolean, _expansions, _metadata, _string, _strings
+from .responses import Call, _boolean, _expansions, _metadata, _string, _strings
 
 
 def _literals(name: str) -> tuple[str, ...]:
@@ -47,11 +47,7 @@ MAX_TYPES = 20
 _is_url = URLValidator(schemes=["http", "https"])
 
 
-# Lists go through `listing.list_page`; these kinds expand nothing (`expand[]` of anything is
-# Stripe's "cannot be expanded"), and a missing endpoint is a "webhook endpoint".
-EXPANDABLE.setdefault("event", {})
-EXPANDABLE.setdefault("webhook_endpoint", {})
-listing.OBJECT_NAMES.setdefault("webhook_endpoint", "webhook endpoint")
+# Lists go through `listing.list_page` (events and endpoints expand nothing: responses.EXPANDABLE).
 EVENT_LIST_PARAMS = listing.LIST_PARAMS | {"type", "types", "delivery_success"}
 ENDPOINT_LIST_PARAMS = listing.LIST_PARAMS - {"created"}  # Stripe's takes no `created`
 
