@@ -9,6 +9,8 @@ parameter or a stored rule for vendor "stripe"), so QA can force an outcome over
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.http import HttpResponse, HttpResponseRedirect
@@ -75,6 +77,39 @@ def _page(request, title: str, message: str, status: int):
     )
 
 
+@dataclass(frozen=True)
+class _Authentication:
+    """What differs between authenticating a payment and a card setup."""
+
+    find: Callable  # (id, client_secret) -> the intent waiting, or None
+    finish: Callable  # (id, succeeded=) -> the intent after, or None if already finished
+    model: type
+    succeeded: Callable  # the finished intent -> did it succeed
+    amount: Callable  # the intent -> what the page shows as the amount ("" for a setup)
+    not_found: str
+    query_prefix: str  # return_url gets <prefix>, <prefix>_client_secret, redirect_status
+
+
+PAYMENT = _Authentication(
+    find=backend.intent_for_secret,
+    finish=backend.finish_authentication,
+    model=PaymentIntent,
+    succeeded=lambda intent: intent.status in PAID_STATUSES,
+    amount=lambda intent: money.format_price(intent.amount, intent.currency),
+    not_found="Payment not found",
+    query_prefix="payment_intent",
+)
+SETUP = _Authentication(
+    find=backend.setup_for_secret,
+    finish=backend.finish_setup_authentication,
+    model=SetupIntent,
+    succeeded=lambda setup: setup.status == SetupIntent.Status.SUCCEEDED,
+    amount=lambda setup: "",
+    not_found="Setup not found",
+    query_prefix="setup_intent",
+)
+
+
 @require_http_methods(["GET", "POST"])
 def authenticate(request, intent_id: str):
     """Stripe's test 3-D Secure page: complete or fail the authentication, then go back to
@@ -82,12 +117,11 @@ def authenticate(request, intent_id: str):
     redirect_status added to its query (setup_intent, setup_intent_client_secret for a
     SetupIntent)."""
     request.hub_vendor = Vendor.STRIPE
-    if intent_id.startswith("seti_"):
-        return _authenticate_setup(request, intent_id)
-    intent = backend.intent_for_secret(intent_id, request.GET.get("client_secret", ""))
+    kind = SETUP if intent_id.startswith("seti_") else PAYMENT
+    intent = kind.find(intent_id, request.GET.get("client_secret", ""))
     if intent is None:
-        return _page(request, "Payment not found", "This authentication link is not valid.", 404)
-    if intent.status != PaymentIntent.Status.REQUIRES_ACTION:
+        return _page(request, kind.not_found, "This authentication link is not valid.", 404)
+    if intent.status != kind.model.Status.REQUIRES_ACTION:
         return _not_waiting(request, intent)
     action = request.POST.get("action")
     if request.method == "GET" or action not in ("complete", "fail"):
@@ -97,59 +131,16 @@ def authenticate(request, intent_id: str):
             "stripe_fake/authenticate.html",
             {
                 "intent": intent,
-                "amount": money.format_price(intent.amount, intent.currency),
+                "amount": kind.amount(intent),
                 "merchant": objects.MERCHANT_NAME,
                 "card": method.data["card"],
             },
             status=200 if request.method == "GET" else 400,
         )
-    finished = backend.finish_authentication(intent.id, succeeded=action == "complete")
+    finished = kind.finish(intent.id, succeeded=action == "complete")
     if finished is None:  # another request finished it first
-        return _not_waiting(request, PaymentIntent.objects.get(pk=intent.id))
-    redirect_status = "succeeded" if finished.status in PAID_STATUSES else "failed"
-    return_url = finished.return_url
-    if urlsplit(return_url).scheme not in ("http", "https"):
-        outcome = "complete" if redirect_status == "succeeded" else "failed"
-        return _page(
-            request,
-            f"Authentication {outcome}",
-            "You can close this window and go back to the store.",
-            200,
-        )
-    return HttpResponseRedirect(
-        _with_query(
-            return_url,
-            payment_intent=finished.id,
-            payment_intent_client_secret=finished.data["client_secret"],
-            redirect_status=redirect_status,
-        )
-    )
-
-
-def _authenticate_setup(request, setup_id: str):
-    setup = backend.setup_for_secret(setup_id, request.GET.get("client_secret", ""))
-    if setup is None:
-        return _page(request, "Setup not found", "This authentication link is not valid.", 404)
-    if setup.status != SetupIntent.Status.REQUIRES_ACTION:
-        return _not_waiting(request, setup)
-    action = request.POST.get("action")
-    if request.method == "GET" or action not in ("complete", "fail"):
-        method = PaymentMethod.objects.get(pk=setup.data["payment_method"])
-        return render(
-            request,
-            "stripe_fake/authenticate.html",
-            {
-                "intent": setup,
-                "amount": "",
-                "merchant": objects.MERCHANT_NAME,
-                "card": method.data["card"],
-            },
-            status=200 if request.method == "GET" else 400,
-        )
-    finished = backend.finish_setup_authentication(setup.id, succeeded=action == "complete")
-    if finished is None:  # another request finished it first
-        return _not_waiting(request, SetupIntent.objects.get(pk=setup.id))
-    redirect_status = "succeeded" if finished.status == SetupIntent.Status.SUCCEEDED else "failed"
+        return _not_waiting(request, kind.model.objects.get(pk=intent.id))
+    redirect_status = "succeeded" if kind.succeeded(finished) else "failed"
     if urlsplit(finished.return_url).scheme not in ("http", "https"):
         outcome = "complete" if redirect_status == "succeeded" else "failed"
         return _page(
@@ -161,9 +152,11 @@ def _authenticate_setup(request, setup_id: str):
     return HttpResponseRedirect(
         _with_query(
             finished.return_url,
-            setup_intent=finished.id,
-            setup_intent_client_secret=finished.data["client_secret"],
-            redirect_status=redirect_status,
+            **{
+                kind.query_prefix: finished.id,
+                f"{kind.query_prefix}_client_secret": finished.data["client_secret"],
+                "redirect_status": redirect_status,
+            },
         )
     )
 
