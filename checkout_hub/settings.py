@@ -141,10 +141,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         # The journal's rows (whole replies, inserted and pruned all the time) outgrow SQLite's
         # default 2 MB page cache: reads through a memory map and a 32 MB cache keep its pages
-        # out of read() calls (the journal's cost on a 20-line cart: 35% -> 3%).
+        # out of read() calls (the journal's cost on a 20-line cart: 35% -> 3%). Debian builds
+        # SQLite with secure_delete on, which zeroes every pruned row's pages; off, and with a
+        # WAL checkpointed every 10,000 pages instead of 1,000, a journal row of a 7.5 KB cart
+        # costs the writer 55 us instead of 128 us.
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA mmap_size=268435456; PRAGMA cache_size=-32000;"
+            "PRAGMA mmap_size=268435456; PRAGMA cache_size=-32000; "
+            "PRAGMA secure_delete=OFF; PRAGMA wal_autocheckpoint=10000;"
         ),
     }
 
