@@ -5,7 +5,10 @@ Turning a queryset into SQL costs Django far more than running it: a cart read's
 their time in the SQL compiler and ~5% in the database. A `PreparedQuery` compiles its shape
 once per database connection (a thread's own) and keeps what `QuerySet.__iter__` works out
 on every call (the SQL, the columns' converters, the select_related populators), so a run is one
-`cursor.execute` plus building the model instances exactly as Django does.
+`cursor.execute` plus building the model instances exactly as Django does. On SQLite the SQL is
+also kept in the module's own `?` style and run on the database's cursor (see `_rows`), unless
+queries are being logged or wrapped (debug, `assertNumQueries`, `execute_wrapper`), when it goes
+through Django's cursor as any query does.
 
 It is checked when it compiles: the parameters Django produced for the sample values must be the
 ones `params()` produces for them, so a shape whose parameters `params()` does not describe is
@@ -63,7 +66,8 @@ class PreparedQuery:
         }
         populators = get_related_populators(klass_info, select, alias)
         model = klass_info["model"]
-        compiled = (sql, compiler, converters, model, init_list, start, end, populators)
+        native = _native_sql(connection, sql)
+        compiled = (sql, native, compiler, converters, model, init_list, start, end, populators)
         self._compiled[connection] = compiled
         return compiled
 
@@ -71,10 +75,8 @@ class PreparedQuery:
         """The model instances the queryset `build(*values)` would give, in its order."""
         connection = connections[using]
         compiled = self._compiled.get(connection) or self._compile(using)
-        sql, compiler, converters, model, init_list, start, end, populators = compiled
-        with connection.cursor() as cursor:
-            cursor.execute(sql, self.params(connection, *values))
-            rows = cursor.fetchall()
+        sql, native, compiler, converters, model, init_list, start, end, populators = compiled
+        rows = _rows(connection, sql, native, self.params(connection, *values))
         if converters:
             rows = compiler.apply_converters(rows, converters)
         objects = []
@@ -84,6 +86,36 @@ class PreparedQuery:
                 populator.populate(row, obj)
             objects.append(obj)
         return objects
+
+
+def _native_sql(connection, sql: str) -> str | None:
+    """The SQL in SQLite's own parameter style, as Django's SQLite cursor converts it on every
+    execute (a regex over the whole statement: a twentieth of a cart read's time); None
+    elsewhere (psycopg takes Django's style as it is)."""
+    if connection.vendor != "sqlite":
+        return None
+    from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
+
+    return FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
+
+
+def _rows(connection, sql: str, native: str | None, params: list) -> list:
+    """What `cursor.execute(sql, params)` then `fetchall()` give. With native SQL and no one
+    logging or wrapping queries, the steps of Django's cursor (health check, connect, broken
+    transaction check, error translation) are taken here around the database's own cursor."""
+    if native is None or connection.queries_logged or connection.execute_wrappers:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            return cursor.execute(native, params).fetchall()
+        finally:
+            cursor.close()
 
 
 # --- converters: Django's own, minus their general cases, for the two a cart row is full of ---

@@ -57,6 +57,23 @@ def test_the_rows_are_the_querysets_rows():
     assert all(c is fast for c, _, _ in related)
 
 
+def test_unlogged_reads_on_the_databases_own_cursor_give_the_same_rows(monkeypatch):
+    product = ProductFactory()
+    cart = CartFactory(billing_address={"country": "US"}, coupon_codes=["tenoff"])
+    CartItemFactory(cart=cart, product=product, variation={"pa_color": "Blue"})
+    with CaptureQueriesContext(connection):  # logged: through Django's cursor
+        logged = load_open_cart(cart.key)
+        logged_items = list(logged.items.all())
+    if connection.vendor == "sqlite":  # only SQLite's SQL is converted per execute
+        monkeypatch.setattr(connection, "cursor", lambda: pytest.fail("Django's cursor ran"))
+    assert not connection.queries_logged
+    unlogged = load_open_cart(cart.key)
+    unlogged_items = list(unlogged.items.all())
+    assert fields(unlogged) == fields(logged)
+    assert [fields(i) for i in unlogged_items] == [fields(i) for i in logged_items]
+    assert [fields(i.product) for i in unlogged_items] == [fields(product)]
+
+
 def test_only_an_open_cart_is_found():
     assert load_open_cart("t_nobody") is None
     assert load_open_cart(CartFactory(completed=True).key) is None
