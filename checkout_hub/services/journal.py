@@ -248,11 +248,14 @@ SECRET_WORDS = (
     "pass", "secret", "nonce", "signature", "authorization", "api", "private", "token",
     "cookie", "cvc", "cvv", "card", "exp_",
 )  # fmt: skip
-# Every secret shape contains one of these, or a run of 13 digits or two digits around a space
-# or dash (a card number candidate): with every digit written as 0, "0000000000000", "0 0", "0-0".
+# Every secret shape contains one of these, or a card number candidate: 13 digits or more with
+# at most one space or dash between two (with every digit written as 0, a match of CARD_RUN).
+# CARD_MARKS are what a candidate must contain; a text with one is searched with CARD_RUN (a date,
+# "2026-12-01", has "0-0" but no run).
 SECRET_MARKS = ("_test_", "_live_", "_secret_", "eyJ", "Bearer", "Basic")
 DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
 CARD_MARKS = ("0" * 13, "0 0", "0-0")
+CARD_RUN = re.compile(r"0(?:[ -]?0){12}")
 
 
 def _nothing_to_redact(text: str) -> bool:
@@ -265,7 +268,7 @@ def _nothing_to_redact(text: str) -> bool:
     if any(mark in text for mark in SECRET_MARKS):
         return False
     zeroed = text.translate(DIGITS_AS_ZERO)  # str methods: far faster than a regex scan
-    return not any(mark in zeroed for mark in CARD_MARKS)
+    return not any(mark in zeroed for mark in CARD_MARKS) or not CARD_RUN.search(zeroed)
 
 
 # Replies repeat (a storefront polls its cart, a suite lists the same products): the verdict on
@@ -564,12 +567,17 @@ def _insert(fields: dict) -> RequestLog:
 
 
 def _storable(fields: dict) -> dict:
-    for name in ("path", "query", "correlation_id", "scenario", "request_body", "response_body"):
+    for name, limit in _text_limits():
         if isinstance(fields.get(name), str):
             value = text_service.storable(fields[name])
-            limit = RequestLog._meta.get_field(name).max_length
             fields[name] = value[:limit] if limit else value
     return fields
+
+
+@functools.cache
+def _text_limits() -> tuple[tuple[str, int | None], ...]:
+    names = ("path", "query", "correlation_id", "scenario", "request_body", "response_body")
+    return tuple((name, RequestLog._meta.get_field(name).max_length) for name in names)
 
 
 def _placeholders(reason: str) -> dict:

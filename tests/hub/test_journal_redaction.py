@@ -211,7 +211,8 @@ def test_header_values_and_names_are_storable():
 PIECES = st.sampled_from(
     ["4242", "4242424242424242", "4242 4242 4242 4242", "sk_test_abc", "pi_1_secret_x", "eyJa.b.c",
      "Bearer x", "Basic y", "?client_secret=z", "&a=b", "password", "Card", "cvc", "nonce", "-",
-     " ", "1", "x", "é", "_", "="]
+     " ", "1", "x", "é", "_", "=", "4242-4242-4242-4242", "2026-12-01", "12 34", "378282246310005",
+     "4242  4242"]
 )  # fmt: skip
 TEXT = st.lists(PIECES, max_size=6).map("".join)
 JSON = st.recursive(
@@ -230,6 +231,13 @@ def test_a_body_the_screen_lets_through_is_one_the_walk_would_not_change(value):
     if journal._nothing_to_redact(text):
         walked = journal.redact_data(json.loads(text))
         assert walked == json.loads(text)
+
+
+def test_a_reply_with_dates_skips_the_walk_but_a_card_between_dashes_does_not():
+    assert journal._nothing_to_redact('{"status": "ok", "time": "2026-12-01T16:00:00.123Z"}')
+    assert not journal._nothing_to_redact('{"note": "4242-4242-4242-4242"}')
+    assert not journal._nothing_to_redact('{"note": "4242 4242 4242 4242"}')
+    assert not journal._nothing_to_redact('{"note": 4242424242424242}')
 
 
 def test_an_ordinary_cart_skips_the_walk_and_is_kept_as_sent():
