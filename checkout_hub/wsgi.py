@@ -3,7 +3,7 @@
 import gc
 import os
 
-from django.core.wsgi import get_wsgi_application
+from checkout_hub.handler import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "checkout_hub.settings")
 application = get_wsgi_application()
