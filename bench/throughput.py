@@ -1,7 +1,7 @@
 """Requests per second, p50 and p99 of the hub's hot paths under real HTTP load, each as a ratio
 of a bare Django view served the same way (the floor), plus SQL queries per request.
 
-    .venv/bin/python bench/throughput.py            # 1 sync worker, SQLite (about 3 minutes)
+    .venv/bin/python bench/throughput.py            # 1 sync worker, SQLite (about 5 minutes)
     .venv/bin/python bench/throughput.py --team     # also bin/serve: 2 workers, PostgreSQL, Redis
 
 The script starts everything itself: it migrates and seeds a throwaway SQLite database (and,
@@ -9,8 +9,11 @@ with --team, a throwaway PostgreSQL database `checkout_hub_bench`), builds the c
 the routes need, serves the floor (bench/floor.py) and the hub with gunicorn (one sync worker,
 DEBUG off) pinned to CPU 0 with `taskset`, and loads each route with `wrk` pinned to CPU 1.
 It says so when it cannot pin. The hub is measured twice, journal on and journal off (two
-servers on one database, loaded in turn route by route, the WAL checkpointed before each). Figures
-are printed, never asserted: timings belong in a report, not in a flaky test.
+servers on one database, the WAL checkpointed before each load). For every route the floor and
+both hubs are loaded in turn, in --rounds slices each, and the route is reported against the
+floor loaded beside it: a machine whose speed drifts during the run (a shared VM's does, by 15%
+or more) moves all three alike. Figures are printed, never asserted: timings belong in a
+report, not in a flaky test.
 
 Needs `wrk` (Debian: apt-get install wrk) and, for --team, PostgreSQL and Redis on
 127.0.0.1 (TEAM_DATABASE_URL / TEAM_CACHE_URL override them).
@@ -28,6 +31,7 @@ import pstats
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -492,20 +496,56 @@ def run_wrk(url, script, seconds, connections, cpu, env) -> dict:
     }
 
 
+class Loader:
+    """Loads one route on one server in slices: a 1 s warm-up before the first, and the
+    cursor into the route's pool of prepared carts kept from slice to slice (a checkout
+    empties the cart it takes)."""
+
+    def __init__(self, case, base, fixtures, args, workdir, cpu, label, hub_env=None):
+        if case.signed:
+            case = dataclasses.replace(case, headers={**case.headers, **signed_now(case, hub_env)})
+        self.url, self.args, self.cpu = base + case.path, args, cpu
+        self.script = lua_script(case, workdir)
+        self.env = dict(os.environ)
+        if case.pool:
+            pool = workdir / f"pool_{label}_{case.pool}.txt"
+            pool.write_text("\n".join(fixtures[f"{case.pool}_{label}"]))
+            self.env["BENCH_POOL"] = str(pool)
+        self.start = 0
+        self.slices: list[dict] = []
+
+    def run(self, seconds: int) -> dict:
+        if not self.slices and self.start == 0:
+            self._wrk(1)  # warm-up, not counted
+        result = self._wrk(seconds)
+        self.slices.append(result)
+        return result
+
+    def _wrk(self, seconds: int) -> dict:
+        self.env["BENCH_POOL_START"] = str(self.start)
+        result = run_wrk(self.url, self.script, seconds, self.args.connections, self.cpu, self.env)
+        self.start += result["requests"] + self.args.connections
+        return result
+
+    def total(self) -> dict:
+        """All slices as one: requests over the time they took; the median slice's p50/p99."""
+        slices = self.slices
+        elapsed = sum(s["requests"] / s["rps"] for s in slices if s["rps"])
+        requests = sum(s["requests"] for s in slices)
+        return {
+            "rps": requests / elapsed if elapsed else 0.0,
+            "p50": statistics.median(s["p50"] for s in slices),
+            "p99": statistics.median(s["p99"] for s in slices),
+            "requests": requests,
+            "bad": sum(s["bad"] for s in slices),
+        }
+
+
 def load(case, base, fixtures, args, workdir, cpu, label, hub_env=None) -> dict:
-    if case.signed:
-        case = dataclasses.replace(case, headers={**case.headers, **signed_now(case, hub_env)})
-    script = lua_script(case, workdir)
-    env = dict(os.environ)
-    if case.pool:
-        pool = workdir / f"pool_{label}_{case.pool}.txt"
-        pool.write_text("\n".join(fixtures[f"{case.pool}_{label}"]))
-        env["BENCH_POOL"] = str(pool)
-    url = base + case.path
-    env["BENCH_POOL_START"] = "0"
-    warm = run_wrk(url, script, 1, args.connections, cpu, env)
-    env["BENCH_POOL_START"] = str(warm["requests"] + args.connections)
-    return run_wrk(url, script, args.seconds, args.connections, cpu, env)
+    """One route on one server: warm-up, then args.seconds of load in one slice."""
+    loader = Loader(case, base, fixtures, args, workdir, cpu, label, hub_env)
+    loader.run(args.seconds)
+    return loader.total()
 
 
 def hub_env(database_url: str, cache_url: str, *, journal: bool, public_url: str) -> dict:
@@ -543,7 +583,12 @@ def fresh_postgres(url: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=5, help="load per route (default 5)")
+    parser.add_argument(
+        "--seconds", type=int, default=6, help="load per route and server (default 6)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="slices the load is cut into, in turn (3)"
+    )
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
     parser.add_argument("--team", action="store_true", help="also bin/serve on PostgreSQL")
     parser.add_argument("--only", default="", help="run only routes whose name contains this")
@@ -569,9 +614,10 @@ def main() -> None:
     )
     print(
         f"wrk: 1 thread, {args.connections} connections, "
-        f"{args.seconds} s per route after 1 s warm-up"
+        f"{args.seconds} s per route and server in {args.rounds} slices, after 1 s warm-up; "
+        "floor, journal on and journal off loaded in turn"
     )
-    pool_size = int(args.seconds * 700) + 500
+    pool_size = int((args.seconds + 1) * 700) + 500
     workdir = Path(tempfile.mkdtemp(prefix="hub-bench-"))
     log = open(workdir / "servers.log", "w")  # noqa: SIM115
     results: dict[str, dict[str, dict]] = {}
@@ -592,33 +638,51 @@ def main() -> None:
             for c in cases(fixtures)
             if c.floor or (args.only.lower() in c.name.lower() and c.name in fixtures["queries"])
         ]
+        # The floor and the hub with the journal on and off are three servers (the two hubs on
+        # one database), all pinned to the same CPU and loaded in turn, route by route, in
+        # args.rounds slices each: every route is compared with the floor measured beside it,
+        # so a machine that speeds up or slows down during the run moves all three alike.
+        # Each hub slice starts from a checkpointed WAL, so neither pays for the other's writes.
         floor = all_cases[0]
-        with Server(
-            pinned(gunicorn("floor:application", port, chdir=ROOT / "bench"), server_cpu),
-            env,
-            base + "/floor",
-            log,
-        ):
-            results[floor.name] = {"on": load(floor, base, fixtures, args, workdir, load_cpu, "on")}
-        # Journal on and off are two servers on one database, both pinned to the same CPU and
-        # loaded in turn, route by route: each load starts from a checkpointed WAL, so neither
-        # pays for the other's writes.
+        slice_seconds = max(1, round(args.seconds / args.rounds))
         with contextlib.ExitStack() as servers:
-            hubs = {}
+            servers.enter_context(
+                Server(
+                    pinned(gunicorn("floor:application", port, chdir=ROOT / "bench"), server_cpu),
+                    env,
+                    base + "/floor",
+                    log,
+                )
+            )
+            hubs = {"floor": (base, env)}
             for label, journal in (("on", True), ("off", False)):
-                hub_port = port if label == "on" else free_port()
+                hub_port = free_port()
                 hub_base = f"http://127.0.0.1:{hub_port}"
-                env = hub_env(db, "locmem://", journal=journal, public_url=hub_base)
+                hub_env_ = hub_env(db, "locmem://", journal=journal, public_url=hub_base)
                 cmd = pinned(gunicorn("checkout_hub.wsgi:application", hub_port), server_cpu)
-                servers.enter_context(Server(cmd, env, hub_base + "/__hub/health", log))
-                hubs[label] = (hub_base, env)
+                servers.enter_context(Server(cmd, hub_env_, hub_base + "/__hub/health", log))
+                hubs[label] = (hub_base, hub_env_)
+            floor_loaders = []
             for case in all_cases[1:]:
-                for label, (hub_base, env) in hubs.items():
-                    checkpoint(workdir / "bench.sqlite3")
-                    print(f"  {label:3s} {case.name}", flush=True)
-                    results.setdefault(case.name, {})[label] = load(
-                        case, hub_base, fixtures, args, workdir, load_cpu, label, env
+                print(f"  {case.name}", flush=True)
+                loaders = {
+                    label: Loader(
+                        floor if label == "floor" else case,
+                        hub_base, fixtures, args, workdir, load_cpu,
+                        "on" if label == "floor" else label, hub_env_,
                     )
+                    for label, (hub_base, hub_env_) in hubs.items()
+                }  # fmt: skip
+                for _ in range(args.rounds):
+                    for label, loader in loaders.items():
+                        if label != "floor":
+                            checkpoint(workdir / "bench.sqlite3")
+                        loader.run(slice_seconds)
+                results[case.name] = {label: ld.total() for label, ld in loaders.items()}
+                floor_loaders.append(loaders["floor"])
+            everything = Loader.__new__(Loader)
+            everything.slices = [s for ld in floor_loaders for s in ld.slices]
+            results[floor.name] = {"on": everything.total()}
         team_fixtures = None
         if args.team:
             team_fixtures = run_team(args, workdir, log, pool_size, all_cases, results)
@@ -663,7 +727,7 @@ def run_team(args, workdir, log, pool_size, all_cases, results) -> dict:
 
 
 def report(all_cases, results, fixtures, team_fixtures, args) -> None:
-    floor = results[all_cases[0].name]["on"]["rps"]
+    overall_floor = results[all_cases[0].name]["on"]["rps"]
     team = any("team" in r for r in results.values())
     head = (
         "| route | req/s | x floor | p50 ms | p99 ms | journal off req/s | journal cost "
@@ -683,6 +747,8 @@ def report(all_cases, results, fixtures, team_fixtures, args) -> None:
         if not on:
             continue
         cost = f"{(off['rps'] - on['rps']) / off['rps'] * 100:.0f}%" if off and off["rps"] else ""
+        # Each route against the floor loaded beside it (the floor row: all its slices).
+        floor = r["floor"]["rps"] if "floor" in r else overall_floor
         sql = "" if case.floor else str(fixtures["queries"].get(case.name, ""))
         calls = "" if case.floor else f"{fixtures['calls'].get(case.name, 0):,}"
         off_rps = f"{off['rps']:,.0f}" if off else ""
@@ -693,7 +759,8 @@ def report(all_cases, results, fixtures, team_fixtures, args) -> None:
         if team:
             t = r.get("team")
             row += (
-                f" {t['rps']:,.0f} | {t['rps'] / floor:.0%} | {t['p50']:.2f} | {t['p99']:.2f} |"
+                f" {t['rps']:,.0f} | {t['rps'] / overall_floor:.0%} | {t['p50']:.2f} |"
+                f" {t['p99']:.2f} |"
                 if t
                 else " | | | |"
             )
