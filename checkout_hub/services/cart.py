@@ -56,9 +56,10 @@ def load(key: str, *, include_completed: bool = False) -> Cart | None:
     return Cart.objects.with_lines().filter(key=key).first()
 
 
-def contents_hash(cart: Cart) -> str:
-    """An md5 of the cart's lines and coupons (WooCommerce's cart hash); "" when empty."""
-    items = list(cart.items.all())
+def contents_hash(cart: Cart, items: list | None = None) -> str:
+    """An md5 of the cart's lines and coupons (WooCommerce's cart hash); "" when empty.
+    `items`: the cart's lines in order, when the caller holds them."""
+    items = list(cart.items.all()) if items is None else items
     if not items:
         return ""
     payload = [[i.product_id, i.quantity, i.variation, i.item_data] for i in items]

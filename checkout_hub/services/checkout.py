@@ -20,6 +20,7 @@ from django.db import transaction
 from checkout_hub import clock
 from checkout_hub.models import (
     Cart,
+    CartItem,
     Coupon,
     Customer,
     Order,
@@ -29,6 +30,7 @@ from checkout_hub.models import (
     Vendor,
     normalise_email,
 )
+from checkout_hub.models.prepared import PreparedQuery
 
 from . import addresses, payments, pricing, scenarios, statuses
 from . import cart as cart_service
@@ -184,6 +186,64 @@ def place_order(
     return CheckoutResult(order=order, payment=outcome)
 
 
+# --- the checkout's locked reads, from prepared SQL (compiled once per connection) ---
+_LOCKED_CART = PreparedQuery(
+    lambda pk: (
+        Cart.objects.select_for_update(of=("self",))
+        .select_related("draft_order")
+        .filter(pk=pk)
+        .order_by()
+    ),
+    lambda connection, pk: [pk],
+    sample=(1,),
+)
+_CART_LINES = PreparedQuery(
+    lambda cart_id: CartItem.objects.filter(cart_id=cart_id).order_by("id"),
+    lambda connection, cart_id: [cart_id],
+    sample=(1,),
+)
+# One prepared query per number of products (the IN list's length), up to a cart's usual size.
+_LOCKED_PRODUCTS: dict[int, PreparedQuery] = {}
+PREPARED_PRODUCT_LOCKS = 50
+
+
+def _locked_products_query(ids: Sequence[int]):
+    return (
+        Product.objects.select_for_update(of=("self",))
+        .select_related("parent")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+
+
+def lock_products(ids: Sequence[int]) -> dict[int, Product]:
+    """The products `ids` (sorted, distinct), row-locked, with their parents, by pk."""
+    if not ids:
+        return {}
+    if len(ids) > PREPARED_PRODUCT_LOCKS:
+        return {p.pk: p for p in _locked_products_query(ids)}
+    query = _LOCKED_PRODUCTS.get(len(ids))
+    if query is None:
+        query = _LOCKED_PRODUCTS[len(ids)] = PreparedQuery(
+            lambda *pks: _locked_products_query(pks),
+            lambda connection, *pks: list(pks),
+            sample=tuple(ids),
+        )
+    return {p.pk: p for p in query.fetch(*ids)}
+
+
+def lock_cart(cart_id: int) -> tuple[Cart, list[CartItem]]:
+    """The cart, row-locked, with its draft order, and its lines in order (their `cart` set)."""
+    found = _LOCKED_CART.fetch(cart_id)
+    if not found:
+        raise Cart.DoesNotExist(f"No cart {cart_id}.")
+    cart = found[0]
+    items = _CART_LINES.fetch(cart_id)
+    for item in items:
+        CartItem.cart.field.set_cached_value(item, cart)
+    return cart, items
+
+
 @transaction.atomic
 def _create_order(
     cart_id: int,
@@ -199,12 +259,9 @@ def _create_order(
     user,
     pay=True,
 ) -> tuple[Order, bool]:
-    cart = (
-        Cart.objects.select_for_update(of=("self",)).select_related("draft_order").get(pk=cart_id)
-    )
+    cart, items = lock_cart(cart_id)
     if cart.completed:
         raise CartCompleted(order=cart.orders.order_by("-id").first())
-    items = list(cart.items.order_by("id"))
     if not items:
         raise EmptyCart()
     # A draft, pending or failed order of this cart is reused (a retry after a refused
@@ -216,13 +273,7 @@ def _create_order(
     )
     held = list(reused.items.all()) if reused and reused.stock_reduced else []
     ids = sorted({i.product_id for i in items} | {i.product_id for i in held if i.product_id})
-    locked = {
-        p.pk: p
-        for p in Product.objects.select_for_update(of=("self",))
-        .select_related("parent")
-        .filter(pk__in=ids)
-        .order_by("pk")
-    }
+    locked = lock_products(ids)
     if reused is not None:
         statuses.release_holds(reused, locked)
     for item in items:
@@ -269,7 +320,7 @@ def _create_order(
         gateway = payments.get(cart.payment_method)
     _lock_coupons(totals)
 
-    order = write_order(
+    order, lines = write_order(
         reused or Order(),
         cart,
         totals,
@@ -283,7 +334,7 @@ def _create_order(
         order.payment_method_title = gateway.title
     if meta:
         set_meta(order, meta)
-    statuses.take_holds(order, locked)
+    statuses.take_holds(order, locked, items=lines)
     order.save()
 
     cart.completed, cart.completed_at, cart.draft_order = True, clock.now(), order
@@ -324,6 +375,8 @@ def _lock_coupons(totals: pricing.CartTotals) -> None:
     """Lock the applied coupons and re-check their usage limits against the locked rows (two
     buyers racing for a coupon's last use: one gets it)."""
     ids = sorted(c.coupon.pk for c in totals.coupons)
+    if not ids:
+        return
     locked = Coupon.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     used_up = [
         InvalidCoupon("Coupon usage limit has been reached.", code=c.code, reason="usage_limit")
@@ -374,13 +427,15 @@ def write_order(
     source: str,
     status: str,
     user=None,
-) -> Order:
-    """Copy the cart's lines and totals onto `order` (new or reused) and save it."""
+) -> tuple[Order, list[OrderItem]]:
+    """Copy the cart's lines and totals onto `order` (new or reused) and save it; returns it
+    and its new lines."""
+    adding = order.pk is None
     order.status = status
     order.source = source
     order.currency = cart.currency
     order.cart = cart
-    order.cart_hash = cart_service.contents_hash(cart)
+    order.cart_hash = cart_service.contents_hash(cart, [line.item for line in totals.lines])
     # A draft is not an order yet: it links a known customer but creates none.
     draft = status == Order.Status.CHECKOUT_DRAFT
     order.customer = customer_for(billing, user, create=not draft) if billing else None
@@ -435,8 +490,9 @@ def write_order(
         for t in totals.tax_lines
     ]
     order.save()
-    order.items.all().delete()
-    OrderItem.objects.bulk_create(
+    if not adding:  # a reused order's old lines go
+        order.items.all().delete()
+    lines = OrderItem.objects.bulk_create(
         [
             OrderItem(
                 order=order,
@@ -459,7 +515,7 @@ def write_order(
             for line in totals.lines
         ]
     )
-    return order
+    return order, lines
 
 
 def refresh_draft_order(cart: Cart, *, source: str, user=None) -> None:
@@ -495,7 +551,7 @@ def sync_draft_order(cart: Cart, *, source: str, user=None) -> Order:
         draft = Order()
     if draft.pk:
         statuses.release_holds(draft)
-    order = write_order(
+    order, _ = write_order(
         draft,
         cart,
         totals,
@@ -557,20 +613,13 @@ def _prepare_payment(order_id, payment_method, billing, shipping) -> Order:
     order.payment_method = method
     order.payment_method_title = payments.get(method).title
     items = list(order.items.all())
-    ids = sorted({i.product_id for i in items if i.product_id})
-    locked = {
-        p.pk: p
-        for p in Product.objects.select_for_update(of=("self",))
-        .select_related("parent")
-        .filter(pk__in=ids)
-        .order_by("pk")
-    }
+    locked = lock_products(sorted({i.product_id for i in items if i.product_id}))
     if not order.stock_reduced:
         for item in items:
             product = locked.get(item.product_id)
             if product is not None:
                 cart_service.check_stock(product, item.quantity)
-    statuses.take_holds(order, locked)
+    statuses.take_holds(order, locked, items=items)
     if order.status == Order.Status.FAILED:
         statuses.transition(order, Order.Status.PENDING)
     order.save()

@@ -107,20 +107,21 @@ def release_holds(order: Order, products: dict[int, Product] | None = None) -> l
     return fields
 
 
-def take_holds(order: Order, products: dict[int, Product]) -> None:
+def take_holds(order: Order, products: dict[int, Product], items=None) -> None:
     """Take the order's quantities off managed stock and count its coupons once.
-    `products` must be row-locked and hold every product the order buys."""
+    `products` must be row-locked and hold every product the order buys; `items`, the order's
+    lines when the caller has them (else they are read)."""
     if not order.stock_reduced:
-        _move_stock(order, products, -1)
+        _move_stock(order, products, -1, items)
         order.stock_reduced = True
     if not order.coupon_usage_counted:
         _count_coupons(order, +1)
         order.coupon_usage_counted = True
 
 
-def _move_stock(order: Order, products: dict[int, Product] | None, sign: int) -> None:
+def _move_stock(order: Order, products: dict[int, Product] | None, sign: int, items=None) -> None:
     """Add (sign +1) or take (-1) the order's quantities, in one UPDATE for all products."""
-    items = list(order.items.all())
+    items = list(order.items.all()) if items is None else items
     if products is None:
         ids = sorted({i.product_id for i in items if i.product_id})
         products = {
