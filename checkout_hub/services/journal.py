@@ -44,6 +44,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections, transaction
+from django.db.models import JSONField
 
 from checkout_hub import clock
 from checkout_hub.models import RequestLog, Vendor
@@ -223,7 +224,16 @@ def mask_json_text(text: str) -> str:
 
 
 def redact_headers(headers) -> dict:
-    return dict(_redacted_header(str(k), str(v)) for k, v in headers.items())
+    try:
+        return dict(_redacted_headers(tuple(headers.items())))
+    except TypeError:  # a value that cannot be hashed
+        return dict(_redacted_header(str(k), str(v)) for k, v in headers.items())
+
+
+@functools.lru_cache(maxsize=1024)
+def _redacted_headers(items: tuple) -> tuple:
+    # A client sends the same headers request after request (a token, its user agent, Accept).
+    return tuple(_redacted_header(str(k), str(v)) for k, v in items)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -525,15 +535,35 @@ def _insert_many(rows: list[dict]) -> None:
         ", ".join(quote(fields[name].column) for name in COLUMNS),
         ", ".join(["%s"] * len(COLUMNS)),
     )
-    converted = [(i, fields[name]) for i, name in enumerate(COLUMNS) if name in CONVERTED]
+    converted = [
+        (i, _preparer(fields[name], connection))
+        for i, name in enumerate(COLUMNS)
+        if name in CONVERTED
+    ]
     params = []
     for row in rows:
         values = [row[name] for name in COLUMNS]
-        for i, model_field in converted:
-            values[i] = model_field.get_db_prep_save(values[i], connection)
+        for i, prepare in converted:
+            values[i] = prepare(values[i])
         params.append(values)
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _preparer(model_field, connection):
+    """The field's get_db_prep_save for this connection. A JSON column without an encoder on
+    SQLite is json.dumps(value), what Django's steps come to there (its adapt_json_value)."""
+    if (
+        connection.vendor == "sqlite"
+        and isinstance(model_field, JSONField)
+        and model_field.encoder is None
+    ):
+        return _json_text
+    return lambda value: model_field.get_db_prep_save(value, connection)
+
+
+def _json_text(value):
+    return None if value is None else json.dumps(value)
 
 
 WRITER = Writer()
