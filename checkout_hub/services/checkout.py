@@ -186,6 +186,9 @@ def place_order(
     return CheckoutResult(order=order, payment=outcome)
 
 
+# What changes on a just-written order as it takes its holds (saved without the rest).
+HELD_FIELDS = ["payment_method_title", "stock_reduced", "coupon_usage_counted", "updated_at"]
+
 # --- the checkout's locked reads, from prepared SQL (compiled once per connection) ---
 _LOCKED_CART = PreparedQuery(
     lambda pk: (
@@ -201,6 +204,11 @@ _CART_LINES = PreparedQuery(
     lambda cart_id: CartItem.objects.filter(cart_id=cart_id).order_by("id"),
     lambda connection, cart_id: [cart_id],
     sample=(1,),
+)
+_CUSTOMER_BY_EMAIL = PreparedQuery(
+    lambda email: Customer.objects.filter(email=email).order_by()[:1],
+    lambda connection, email: [email],
+    sample=("sample@example.com",),
 )
 # One prepared query per number of products (the IN list's length), up to a cart's usual size.
 _LOCKED_PRODUCTS: dict[int, PreparedQuery] = {}
@@ -335,7 +343,7 @@ def _create_order(
     if meta:
         set_meta(order, meta)
     statuses.take_holds(order, locked, items=lines)
-    order.save()
+    order.save(update_fields=HELD_FIELDS)
 
     cart.completed, cart.completed_at, cart.draft_order = True, clock.now(), order
     cart.save()
@@ -402,15 +410,19 @@ def customer_for(billing: dict, user=None, *, create: bool = True) -> Customer |
     email = normalise_email(text.clean(billing.get("email")))
     if not email:
         return None
+    found = _CUSTOMER_BY_EMAIL.fetch(email)  # emails are unique: one row or none
     if not create:
-        return Customer.objects.for_email(email).first()
-    # The order keeps the address whole (WooCommerce accepts long names); the customer row's
-    # columns are bounded, so it keeps a cut copy, NULs dropped, rather than fail the order.
-    defaults = {
-        name: text.bounded(billing.get(name, ""), Customer._meta.get_field(name).max_length)
-        for name in ("first_name", "last_name", "phone")
-    }
-    customer, created = Customer.objects.get_or_create(email=email, defaults=defaults)
+        return found[0] if found else None
+    if found:
+        customer = found[0]
+    else:
+        # The order keeps the address whole (WooCommerce accepts long names); the customer
+        # row's columns are bounded, so it keeps a cut copy, NULs dropped, rather than fail.
+        defaults = {
+            name: text.bounded(billing.get(name, ""), Customer._meta.get_field(name).max_length)
+            for name in ("first_name", "last_name", "phone")
+        }
+        customer, _ = Customer.objects.get_or_create(email=email, defaults=defaults)
     if user is not None and getattr(user, "is_authenticated", False) and customer.user_id is None:
         customer.user = user
         customer.save(update_fields=["user"])
