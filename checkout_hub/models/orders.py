@@ -9,6 +9,7 @@ from django.db import models
 from checkout_hub import clock
 from checkout_hub.models.fields import ClockUpdatedAtField
 
+from .prepared import save_fields
 from .vendors import Vendor
 
 
@@ -116,7 +117,7 @@ class Order(models.Model):
         if not self.number:
             # WooCommerce order numbers are the order id unless a plugin says otherwise.
             self.number = str(self.pk)
-            Order.objects.filter(pk=self.pk).update(number=self.number)
+            save_fields(self, ["number"])
 
     @property
     def needs_payment(self) -> bool:

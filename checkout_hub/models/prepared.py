@@ -28,6 +28,7 @@ from django.db import connections
 from django.db.models import JSONField, QuerySet
 from django.db.models.fields.json import KeyTransform
 from django.db.models.query import get_related_populators
+from django.db.models.signals import post_save, pre_save
 
 
 class PreparedQuery:
@@ -164,3 +165,42 @@ def _sqlite_utc_datetime(value, expression, connection):
         except ValueError:
             return connection.ops.convert_datetimefield_value(value, expression, connection)
     return value if value.utcoffset() is not None else value.replace(tzinfo=dt.UTC)
+
+
+# --- saving a few fields of a row: save(update_fields=...) without compiling it each time ---
+_UPDATE_SQL: dict[tuple, str] = {}
+
+
+def save_fields(instance, names: Sequence[str], using: str = "default") -> None:
+    """`instance.save(update_fields=names)` as one UPDATE by primary key whose SQL is made once
+    per model and fields (Django compiles the statement on every save: most of a small save's
+    cost). Each field's pre_save runs as in save() (auto-updated timestamps); the model's own
+    save() method does not, so callers use this only where it adds nothing for these fields. A
+    model with pre_save/post_save receivers, or a row that is not there, goes through save()."""
+    model = type(instance)
+    if (
+        instance.pk is None
+        or pre_save.has_listeners(model)
+        or post_save.has_listeners(model)
+        or model._meta.parents
+    ):
+        instance.save(update_fields=names)
+        return
+    connection = connections[using]
+    fields = [model._meta.get_field(name) for name in names]
+    key = (model, tuple(names), connection.vendor)
+    sql = _UPDATE_SQL.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        sql = _UPDATE_SQL[key] = "UPDATE {} SET {} WHERE {} = %s".format(
+            quote(model._meta.db_table),
+            ", ".join(f"{quote(f.column)} = %s" for f in fields),
+            quote(model._meta.pk.column),
+        )
+    values = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in fields]
+    pk = model._meta.pk.get_db_prep_value(instance.pk, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, pk])
+        updated = cursor.rowcount
+    if not updated:
+        instance.save(update_fields=names)  # Django's own error for a row that is gone

@@ -30,7 +30,7 @@ from checkout_hub.models import (
     Vendor,
     normalise_email,
 )
-from checkout_hub.models.prepared import PreparedQuery
+from checkout_hub.models.prepared import PreparedQuery, save_fields
 
 from . import addresses, payments, pricing, scenarios, statuses
 from . import cart as cart_service
@@ -343,7 +343,7 @@ def _create_order(
     if meta:
         set_meta(order, meta)
     statuses.take_holds(order, locked, items=lines)
-    order.save(update_fields=HELD_FIELDS)
+    save_fields(order, HELD_FIELDS)
 
     cart.completed, cart.completed_at, cart.draft_order = True, clock.now(), order
     cart.save()

@@ -17,6 +17,7 @@ from django.db.models.functions import Greatest
 
 from checkout_hub import clock
 from checkout_hub.models import Coupon, Order, Payment, Product
+from checkout_hub.models.prepared import save_fields
 
 from .errors import InvalidStatusTransition
 
@@ -87,7 +88,7 @@ def transition(order: Order, new: str, *, paid: bool | None = None) -> Order:
         order.completed_at = clock.now()
         fields.append("completed_at")
     order.status = new
-    order.save(update_fields=fields)
+    save_fields(order, fields)
     return order
 
 
