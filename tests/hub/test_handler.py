@@ -30,7 +30,11 @@ def call(app, path: str) -> tuple[str, dict, bytes]:
         "wsgi.errors": sys.stderr,
     }
     started = {}
-    body = b"".join(app(environ, lambda status, headers, *_: started.update(s=status, h=headers)))
+    reply = app(environ, lambda status, headers, *_: started.update(s=status, h=headers))
+    try:
+        body = b"".join(reply)
+    finally:
+        reply.close()  # as a WSGI server does: request_finished runs
     return started["s"], dict(started["h"]), body
 
 
