@@ -12,6 +12,7 @@ import json
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote
 from django.db import models
 from django.db.models import Count
 from django.urls import reverse
@@ -877,7 +878,7 @@ def admin_link(obj) -> str:
     if obj is None:
         return "—"
     opts = obj._meta
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
     return format_html('<a href="{}">{}</a>', url, obj)
 
 

@@ -5,8 +5,10 @@ import json
 import time
 
 import pytest
+from django.contrib.admin.utils import quote
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
 from checkout_hub import clock
 from checkout_hub.models import (
@@ -163,7 +165,9 @@ def test_the_same_seed_gives_the_same_ids(client, db):
 
 def test_the_stripe_fakes_objects_offer_no_delete_in_admin(staff_client, busy_store):
     intent = PaymentIntent.objects.first()
-    page = staff_client.get(f"/admin/stripe_fake/paymentintent/{intent.pk}/change/")
+    page = staff_client.get(
+        reverse("admin:stripe_fake_paymentintent_change", args=[quote(intent.pk)])
+    )
     assert page.status_code == 200
     assert "/delete/" not in page.content.decode()
     assert staff_client.get(

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import stripe
+from django.contrib.admin.utils import quote
+from django.urls import reverse
 
 from checkout_hub import clock
 from checkout_hub.services import webhooks
@@ -271,6 +273,11 @@ def test_delivery_success(stripe_client, intents, endpoint, receiver):
 
 
 # --- admin ---
+def change_page(client, model: str, pk: str):
+    # Admin quotes a key in its URLs: an id such as "ch_2F..." must be quoted to be found.
+    return client.get(reverse(f"admin:stripe_fake_{model}_change", args=[quote(pk)]))
+
+
 def test_each_objects_page_shows_its_events_and_deliveries(
     staff_client, stripe_client, intents, endpoint
 ):
@@ -279,23 +286,23 @@ def test_each_objects_page_shows_its_events_and_deliveries(
     webhooks.run_due()
     refunded = Event.objects.get(type="charge.refunded")
 
-    page = staff_client.get(f"/admin/stripe_fake/paymentintent/{intent.id}/change/")
+    page = change_page(staff_client, "paymentintent", intent.id)
     html = page.content.decode()
     assert page.status_code == 200
     for event in Event.objects.all():  # its own events and its charge's
         assert event.id in html
     assert "/admin/checkout_hub/webhookdelivery/" in html and "Delivered" in html
 
-    charge_page = staff_client.get(f"/admin/stripe_fake/charge/{intent.latest_charge}/change/")
+    charge_page = change_page(staff_client, "charge", intent.latest_charge)
     assert refunded.id in charge_page.content.decode()
-    event_page = staff_client.get(f"/admin/stripe_fake/event/{refunded.id}/change/")
+    event_page = change_page(staff_client, "event", refunded.id)
     assert event_page.status_code == 200 and endpoint.url in event_page.content.decode()
-    endpoint_page = staff_client.get(f"/admin/stripe_fake/webhookendpoint/{endpoint.id}/change/")
+    endpoint_page = change_page(staff_client, "webhookendpoint", endpoint.id)
     assert refunded.id in endpoint_page.content.decode()
     assert "secret" not in json.loads(str(stripe_client.v1.webhook_endpoints.retrieve(endpoint.id)))
     customer = stripe_client.v1.customers.create(params={"email": "ray@example.com"})
     created = Event.objects.get(type="customer.created")
-    customer_page = staff_client.get(f"/admin/stripe_fake/customer/{customer.id}/change/")
+    customer_page = change_page(staff_client, "customer", customer.id)
     assert created.id in customer_page.content.decode()
 
 
