@@ -5,6 +5,8 @@ import json
 import sys
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 from django.urls import get_resolver
 
@@ -41,7 +43,14 @@ def call(app, path: str) -> tuple[str, dict, bytes]:
 @pytest.fixture
 def app(monkeypatch):
     monkeypatch.setattr(handler, "_matches", {})
-    return handler.HubWSGIHandler()
+    # As Django's test client does: the test's transaction keeps its connection open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield handler.HubWSGIHandler()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def test_a_path_resolves_once_and_answers_the_same(app, monkeypatch):
