@@ -528,17 +528,20 @@ class Loader:
         return result
 
     def total(self) -> dict:
-        """All slices as one: requests over the time they took; the median slice's p50/p99."""
-        slices = self.slices
-        elapsed = sum(s["requests"] / s["rps"] for s in slices if s["rps"])
-        requests = sum(s["requests"] for s in slices)
-        return {
-            "rps": requests / elapsed if elapsed else 0.0,
-            "p50": statistics.median(s["p50"] for s in slices),
-            "p99": statistics.median(s["p99"] for s in slices),
-            "requests": requests,
-            "bad": sum(s["bad"] for s in slices),
-        }
+        return combined(self.slices)
+
+
+def combined(slices: list[dict]) -> dict:
+    """Slices of load as one: requests over the time they took; the median slice's p50/p99."""
+    elapsed = sum(s["requests"] / s["rps"] for s in slices if s["rps"])
+    requests = sum(s["requests"] for s in slices)
+    return {
+        "rps": requests / elapsed if elapsed else 0.0,
+        "p50": statistics.median(s["p50"] for s in slices),
+        "p99": statistics.median(s["p99"] for s in slices),
+        "requests": requests,
+        "bad": sum(s["bad"] for s in slices),
+    }
 
 
 def load(case, base, fixtures, args, workdir, cpu, label, hub_env=None) -> dict:
@@ -680,9 +683,8 @@ def main() -> None:
                         loader.run(slice_seconds)
                 results[case.name] = {label: ld.total() for label, ld in loaders.items()}
                 floor_loaders.append(loaders["floor"])
-            everything = Loader.__new__(Loader)
-            everything.slices = [s for ld in floor_loaders for s in ld.slices]
-            results[floor.name] = {"on": everything.total()}
+            floor_slices = [s for ld in floor_loaders for s in ld.slices]
+            results[floor.name] = {"on": combined(floor_slices)}
         team_fixtures = None
         if args.team:
             team_fixtures = run_team(args, workdir, log, pool_size, all_cases, results)
