@@ -9,7 +9,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from checkout_hub.api.representation import represent
 from checkout_hub.models import Vendor
 from checkout_hub.services import cart as cart_service
 from checkout_hub.services import checkout, pricing
@@ -22,6 +21,8 @@ from ..serializers.cart import (
     CartItemSerializer,
     CartSerializer,
     cart_payload,
+    render_coupon,
+    render_item,
 )
 from ..serializers.requests import (
     AddItemRequest,
@@ -206,7 +207,7 @@ class SelectShippingRateView(CartRoute):
 # --- /cart/items ---
 class ItemsRoute(CartRoute):
     def item_data(self, line) -> dict:
-        data = dict(represent(CartItemSerializer, line, self.get_serializer_context()))
+        data = render_item(line, self.get_serializer_context())
         base = self.request.build_absolute_uri(self.request.path.rstrip("/"))
         if base.endswith(line.key):
             base = base[: -len(line.key) - 1]
@@ -291,7 +292,7 @@ class CouponsView(CartRoute):
     def get(self, request):
         totals = self.cart_totals()
         context = self.get_serializer_context()
-        return Response(represent(CartCouponSerializer, totals.coupons, context, many=True))
+        return Response([render_coupon(coupon, context) for coupon in totals.coupons])
 
     @extend_schema(request=CouponRequest, responses={201: CartCouponSerializer})
     def post(self, request):
@@ -315,7 +316,7 @@ class CouponsView(CartRoute):
     def coupon_data(self, code: str) -> dict:
         for coupon in self.cart_totals().coupons:
             if coupon.code == code:
-                return represent(CartCouponSerializer, coupon, self.get_serializer_context())
+                return render_coupon(coupon, self.get_serializer_context())
         raise CouponNotApplied(code=code)
 
 
