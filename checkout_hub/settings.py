@@ -139,6 +139,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
+        # Django asks the sqlite3 module to convert columns by their declared type, which it
+        # then does again itself (its backend's converters take the text and integers SQLite
+        # stores); the module rebuilds that per-column map on every SELECT, about 250k
+        # instructions for a cart read's 154 columns. Off, Django's own converters do it once.
+        "detect_types": 0,
         # The journal's rows (whole replies, inserted and pruned all the time) outgrow SQLite's
         # default 2 MB page cache: reads through a memory map and a 32 MB cache keep its pages
         # out of read() calls (the journal's cost on a 20-line cart: 35% -> 3%). Debian builds
