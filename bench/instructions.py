@@ -117,13 +117,12 @@ def measure(fixtures_path: str, only: str, count: int, label: str) -> None:
     import django
 
     django.setup()
-    from checkout_hub.handler import get_wsgi_application
     from checkout_hub.services import journal
+    from checkout_hub.wsgi import application  # what gunicorn serves
 
     write_batch = journal.write_batch
     journal.write_batch = lambda entries: operator.call(write_batch, entries)  # counted
     fixtures = json.loads(Path(fixtures_path).read_text())
-    application = get_wsgi_application()
     pid = os.getpid()
     taken: dict[str, int] = {}  # how far into each pool of carts earlier routes went
 
