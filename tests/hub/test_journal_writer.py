@@ -114,6 +114,37 @@ def test_a_batch_row_is_the_row_record_writes():
     assert batch["response_headers"]["Set-Cookie"] == journal.REDACTED
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["created_at", "remote_addr", "request_headers"])
+def test_each_prepared_column_is_what_its_field_writes(name):
+    """The batch INSERT's preparers give each column's value as the field's get_db_prep_save
+    does (or its JSON, which reads back the same), for every kind of value a row holds."""
+    import datetime as dt
+    import json
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection
+
+    field = RequestLog._meta.get_field(name)
+    prepare = journal._preparer(field, connection)
+    values = {
+        "created_at": [
+            dt.datetime(2030, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC),
+            dt.datetime(2030, 1, 2, 3, 4, 5, tzinfo=dt.UTC),  # no microseconds
+            dt.datetime(2030, 6, 1, 23, 30, tzinfo=ZoneInfo("America/New_York")),
+            None,
+        ],
+        "remote_addr": ["127.0.0.1", "10.0.0.255", "2001:DB8::1", "::ffff:10.0.0.1", "", None],
+        "request_headers": [{}, {"A": "b", "Café": "☃ \u0000"}, {"n": [1, 2.5, None]}, None],
+    }[name]
+    for value in values:
+        ours, django = prepare(value), field.get_db_prep_save(value, connection)
+        if name == "request_headers" and ours is not None:
+            assert json.loads(ours) == json.loads(django)
+        else:
+            assert ours == django, value
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_batch_that_crosses_a_prune_boundary_prunes(monkeypatch, settings):
     monkeypatch.setattr(journal, "PRUNE_EVERY", 10)
