@@ -39,6 +39,7 @@ import queue
 import re
 import threading
 import time
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
@@ -528,20 +529,12 @@ CONVERTED = {"remote_addr", "request_headers", "response_headers", "created_at"}
 def _insert_many(rows: list[dict]) -> None:
     """One INSERT, run for every row (`executemany`): the ORM's bulk_create prepares each value
     of each row through its field, most of a batch's cost; here only the four columns that need
-    it are prepared, by the same fields' own `get_db_prep_save`."""
-    fields = {name: RequestLog._meta.get_field(name) for name in COLUMNS}
+    it are prepared, by the same fields' own `get_db_prep_save` (or its shorter equivalent)."""
     connection = connections[DEFAULT_DB_ALIAS]  # this thread's, looked up once
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(RequestLog._meta.db_table),
-        ", ".join(quote(fields[name].column) for name in COLUMNS),
-        ", ".join(["%s"] * len(COLUMNS)),
-    )
-    converted = [
-        (i, _preparer(fields[name], connection))
-        for i, name in enumerate(COLUMNS)
-        if name in CONVERTED
-    ]
+    plan = _insert_plans.get(connection)
+    if plan is None:
+        plan = _insert_plans[connection] = _insert_plan(connection)
+    sql, converted = plan
     params = []
     for row in rows:
         values = [row[name] for name in COLUMNS]
@@ -550,6 +543,26 @@ def _insert_many(rows: list[dict]) -> None:
         params.append(values)
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+# connection -> (INSERT, column preparers), made once per connection (a thread's own).
+_insert_plans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _insert_plan(connection) -> tuple[str, tuple]:
+    fields = {name: RequestLog._meta.get_field(name) for name in COLUMNS}
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(RequestLog._meta.db_table),
+        ", ".join(quote(fields[name].column) for name in COLUMNS),
+        ", ".join(["%s"] * len(COLUMNS)),
+    )
+    converted = tuple(
+        (i, _preparer(fields[name], connection))
+        for i, name in enumerate(COLUMNS)
+        if name in CONVERTED
+    )
+    return sql, converted
 
 
 def _preparer(model_field, connection):
@@ -581,7 +594,9 @@ def _json_text(value):
 
 def _sqlite_utc_text(value, model_field, connection):
     if type(value) is dt.datetime and value.tzinfo is not None:
-        return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+        if value.tzinfo is not dt.UTC:
+            value = value.astimezone(dt.UTC)
+        return value.isoformat(" ")[:-6]  # str() of the naive UTC time: without "+00:00"
     return model_field.get_db_prep_save(value, connection)
 
 
