@@ -6,12 +6,14 @@ from django.dispatch import receiver
 from checkout_hub.models import (
     Attribute,
     AttributeTerm,
+    Product,
     ProductImage,
     ScenarioRule,
     ShippingMethod,
     ShippingZone,
     TaxRate,
 )
+from checkout_hub.models.catalog import products_written
 from checkout_hub.services import reference, scenarios
 
 
@@ -35,3 +37,10 @@ def forget_scenario_rules(**kwargs):
 @receiver(post_delete, sender=AttributeTerm)
 def forget_reference_data(**kwargs):
     reference.invalidate()
+
+
+@receiver(post_save, sender=Product)
+@receiver(post_delete, sender=Product)
+@receiver(products_written)
+def product_changed(**kwargs):
+    reference.invalidate_products()

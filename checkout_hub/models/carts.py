@@ -140,14 +140,32 @@ _LINES = PreparedQuery(
 )
 
 
-def load_open_cart(key: str) -> Cart | None:
+_PLAIN_LINES = PreparedQuery(
+    lambda cart_id: CartItem.objects.filter(cart_id=cart_id).order_by("id"),
+    lambda connection, cart_id: [cart_id],
+    sample=(1,),
+)
+
+
+def load_open_cart(key: str, products=None) -> Cart | None:
     """`Cart.objects.with_lines().filter(key=key).open().first()`, from prepared SQL: the open
-    cart holding `key` with its lines (and their products) in its prefetch cache, or None."""
+    cart holding `key` with its lines (and their products) in its prefetch cache, or None.
+    `products(ids)` ({id: product with its parent}), when given, supplies the lines' products
+    instead of a join (the process's copies: services.reference.products); a product it does
+    not have is left to load on first use."""
     found = _OPEN_CART.fetch(key, clock.now())
     if not found:
         return None
     cart = found[0]
-    items = _LINES.fetch(cart.pk)
+    if products is None:
+        items = _LINES.fetch(cart.pk)
+    else:
+        items = _PLAIN_LINES.fetch(cart.pk)
+        by_id = products(list(dict.fromkeys(item.product_id for item in items))) if items else {}
+        for item in items:
+            product = by_id.get(item.product_id)
+            if product is not None:
+                CartItem.product.field.set_cached_value(item, product)
     for item in items:
         CartItem.cart.field.set_cached_value(item, cart)
     # What prefetch_related("items") leaves behind: cart.items.all() answers from it.

@@ -6,6 +6,7 @@ purchasable children are `variation` products; `attributes` on the parent lists 
 """
 
 from django.db import models
+from django.dispatch import Signal
 from django.utils.text import slugify
 
 from checkout_hub import clock
@@ -30,7 +31,37 @@ class Category(models.Model):
         return self.name
 
 
+# Sent after a write of products in bulk (update, delete, bulk_create, bulk_update), which sends
+# no post_save: the hub's copies of products (services.reference) are dropped on it.
+products_written = Signal()
+
+
 class ProductQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        count = super().update(**kwargs)
+        products_written.send(sender=Product)
+        return count
+
+    update.alters_data = True
+
+    def delete(self):
+        result = super().delete()
+        products_written.send(sender=Product)
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        products_written.send(sender=Product)
+        return created
+
+    def bulk_update(self, *args, **kwargs):
+        count = super().bulk_update(*args, **kwargs)
+        products_written.send(sender=Product)
+        return count
+
     def published(self):
         return self.filter(status=Product.Status.PUBLISH)
 

@@ -40,6 +40,7 @@ def test_cart_reads_are_flat(client, store, path, params):
     one, twenty = Api(client), Api(client)
     fill(one, 1, removed=1)
     fill(twenty, 20, removed=5)
+    one.get(path, params)  # warm: twenty's new products moved the products' generation
     assert queries(lambda: one.get(path, params)) == queries(lambda: twenty.get(path, params))
 
 
@@ -70,6 +71,7 @@ def test_checkout_data_is_flat(client, store):
             f"{PREVIEW}/checkout", HTTP_AUTHORIZATION=KEYS, HTTP_COCART_API_CART_KEY=api.key
         )
 
+    read(one)()  # warm: twenty's new products moved the products' generation
     assert queries(read(one)) == queries(read(twenty))
 
 
