@@ -11,6 +11,7 @@ from django.core.management import call_command
 from checkout_hub.models import Cart, Product
 from checkout_hub.services import cart as cart_service
 from checkout_hub.services import pricing
+from tests.factories import US_ADDRESS as ADDRESS
 from tests.factories import ProductFactory
 from woo_store.serializers.cart import (
     CartCouponSerializer,
@@ -21,17 +22,6 @@ from woo_store.serializers.cart import (
     render_coupon,
     render_item,
 )
-
-ADDRESS = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "address_1": "1 Main St",
-    "city": "Albany",
-    "state": "NY",
-    "postcode": "12207",
-    "country": "US",
-    "email": "ada@example.com",
-}
 
 
 def encoded(data) -> str:
