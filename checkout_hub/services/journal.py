@@ -266,9 +266,12 @@ SECRET_WORDS = (
 # CARD_MARKS are what a candidate must contain; a text with one is searched with CARD_RUN (a date,
 # "2026-12-01", has "0-0" but no run).
 SECRET_MARKS = ("_test_", "_live_", "_secret_", "eyJ", "Bearer", "Basic")
-DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
-CARD_MARKS = ("0" * 13, "0 0", "0-0")
-CARD_RUN = re.compile(r"0(?:[ -]?0){12}")
+# The screen works on the text's UTF-8 bytes: bytes.translate is one table lookup per byte, where
+# str.translate of a text holding any non-ASCII character ("€", "×") went through a dict per
+# character (100 us for a 2 KB CoCart reply). A multi-byte character has no ASCII byte in it.
+DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+CARD_MARKS = (b"0" * 13, b"0 0", b"0-0")
+CARD_RUN = re.compile(rb"0(?:[ -]?0){12}")
 
 
 def _nothing_to_redact(text: str) -> bool:
@@ -280,7 +283,7 @@ def _nothing_to_redact(text: str) -> bool:
         return False
     if any(mark in text for mark in SECRET_MARKS):
         return False
-    zeroed = text.translate(DIGITS_AS_ZERO)  # str methods: far faster than a regex scan
+    zeroed = text.encode("utf-8", "surrogatepass").translate(DIGITS_AS_ZERO)
     return not any(mark in zeroed for mark in CARD_MARKS) or not CARD_RUN.search(zeroed)
 
 

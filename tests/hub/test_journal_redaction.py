@@ -244,3 +244,12 @@ def test_an_ordinary_cart_skips_the_walk_and_is_kept_as_sent():
     text = json.dumps({"items": [{"name": "Cap", "prices": {"price": "1600"}}], "total": "1600"})
     assert journal._nothing_to_redact(text)
     assert journal.redact_body(text.encode(), "application/json") == text
+
+
+def test_the_screen_reads_text_with_other_characters_as_plain_text():
+    """The screen reads the UTF-8 bytes: a reply with "€", "×" or a lone surrogate is screened
+    as any other, and a card number beside them is still found."""
+    assert journal._nothing_to_redact('{"name": "Caf\u00e9 \u00d7 2", "price": "\u20ac18"}')
+    assert not journal._nothing_to_redact('{"note": "\u20ac 4242 4242 4242 4242 \u00d7"}')
+    assert not journal._nothing_to_redact('{"note": "\u00e94242-4242-4242-4242\ud800"}')
+    assert journal._nothing_to_redact('{"note": "\ud800 2026-12-01"}')
