@@ -125,6 +125,8 @@ def test_each_prepared_column_is_what_its_field_writes(name):
 
     from django.db import connection
 
+    if connection.vendor != "sqlite":
+        pytest.skip("other databases take each field's own get_db_prep_save")
     field = RequestLog._meta.get_field(name)
     prepare = journal._preparer(field, connection)
     values = {
