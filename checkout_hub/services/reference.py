@@ -40,7 +40,9 @@ PRODUCTS_KEY = "hub:product-generation"
 
 _lock = threading.Lock()
 _local: dict = {}  # name -> (generation, value), shared by the process's threads
-_products: dict = {"generation": None, "by_id": {}}  # this process's products and their generation
+# This process's products and the generation they were read at, replaced as one tuple (a
+# reader in another thread never sees the products of one generation under another's number).
+_products: tuple[int | None, dict] = (None, {})
 _request = threading.local()  # the generations this thread's current request has seen
 
 
@@ -113,7 +115,7 @@ def _bump(key: str) -> None:
         if key == GENERATION_KEY:
             _local.clear()
         else:
-            _products["generation"], _products["by_id"] = None, {}
+            _set_products(None, {})
     try:
         cache.incr(key)
     except ValueError:  # not set yet (or evicted): any new value is a change
@@ -125,7 +127,12 @@ def _bump(key: str) -> None:
 
 def _forget_products() -> None:
     with _lock:
-        _products["generation"], _products["by_id"] = None, {}
+        _set_products(None, {})
+
+
+def _set_products(generation, by_id: dict) -> None:
+    global _products
+    _products = (generation, by_id)
 
 
 def clear() -> None:
@@ -170,7 +177,9 @@ def products(ids) -> dict[int, Product]:
     """{id: a copy of the product, its parent attached} for the ids that name a product; the
     ones this process does not hold yet are read in one query."""
     generation = _shared_generation(PRODUCTS_KEY)
-    held = _products["by_id"] if _products["generation"] == generation else {}
+    held_generation, held = _products
+    if held_generation != generation:
+        held = {}
     missing = [i for i in ids if i not in held]
     if missing:
         held = dict(held)
@@ -178,7 +187,7 @@ def products(ids) -> dict[int, Product]:
             held[product.pk] = product
         if not _uncommitted_product_writes():
             with _lock:
-                _products["generation"], _products["by_id"] = generation, held
+                _set_products(generation, held)
     return {i: _copy(held[i]) for i in ids if i in held}
 
 
@@ -212,6 +221,7 @@ def _copy(product: Product) -> Product:
 def _request_began(**kwargs) -> None:
     _request.active = True
     _request.generations = None
+    _request.products_written = False
 
 
 def _request_ended(**kwargs) -> None:

@@ -71,9 +71,9 @@ def test_another_workers_write_reaches_this_process_by_the_shared_generation():
     line_product(cart, product.pk)
     # Another worker wrote the row and moved the generation; this process's copy is stale.
     Product.objects.filter(pk=product.pk).update(regular_price=2500)
-    reference._products["by_id"] = {product.pk: Product.objects.get(pk=product.pk)}
-    reference._products["by_id"][product.pk].regular_price = 1000
-    reference._products["generation"] = cache.get(reference.PRODUCTS_KEY)
+    stale = Product.objects.get(pk=product.pk)
+    stale.regular_price = 1000
+    reference._set_products(cache.get(reference.PRODUCTS_KEY), {product.pk: stale})
     assert line_product(cart, product.pk).regular_price == 1000  # the stale copy, same generation
     cache.incr(reference.PRODUCTS_KEY)
     assert line_product(cart, product.pk).regular_price == 2500
