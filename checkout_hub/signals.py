@@ -39,8 +39,9 @@ def forget_reference_data(**kwargs):
     reference.invalidate()
 
 
+# No post_delete receiver: one would stop Django deleting products (and what cascades from them)
+# with one DELETE each; Product.delete and ProductQuerySet.delete send products_written instead.
 @receiver(post_save, sender=Product)
-@receiver(post_delete, sender=Product)
 @receiver(products_written)
 def product_changed(**kwargs):
     reference.invalidate_products()

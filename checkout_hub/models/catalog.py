@@ -224,6 +224,11 @@ class Product(models.Model):
         """The price a buyer pays now, in minor units."""
         return self.sale_price if self.is_on_sale() else self.regular_price
 
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        products_written.send(sender=Product)  # the process's copies of products (reference)
+        return result
+
     # --- stock ----------------------------------------------------------------------------------
     @property
     def is_in_stock(self) -> bool:

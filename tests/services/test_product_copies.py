@@ -120,3 +120,12 @@ def test_a_read_inside_a_transaction_keeps_nothing_a_rollback_could_take_back():
     except RuntimeError:
         pass
     assert line_product(cart, product.pk).stock_quantity == 5
+
+
+def test_deleting_one_product_drops_the_copies():
+    product, other = ProductFactory(), ProductFactory()
+    cart = cart_with(other)
+    line_product(cart, other.pk)
+    assert reference._products[1]
+    Product.objects.get(pk=product.pk).delete()
+    assert reference._products[1] == {}
