@@ -15,11 +15,11 @@ Bulk writes (`QuerySet.update`, `bulk_create`) send no signal: code that writes 
 bulk calls `invalidate()` itself (seed_store does).
 
 Products (`products(ids)`, a cart read's lines) are kept the same way under a generation of their
-own, since stock moves with every order: every ORM write of a product moves it, saves and deletes
-by signal (signals.py), and `ProductQuerySet`'s update, delete, bulk_create and bulk_update by
-its `products_written` signal, so a stock change in one worker reaches every cart read in all of
-them. Each caller gets its own copy of an instance (and of its parent): what one request changes
-on it never reaches another.
+own, since stock moves with every order: every ORM write of a product moves it, saves by signal
+(signals.py), and `Product.delete` and `ProductQuerySet`'s update, delete, bulk_create and
+bulk_update by its `products_written` signal, so a stock change in one worker reaches every
+cart read in all of them. Each caller gets its own copy of an instance (and of its parent): what
+one request changes on it never reaches another.
 """
 
 from __future__ import annotations
