@@ -2,7 +2,10 @@
 
 import io
 import json
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.signals import request_finished, request_started
@@ -90,3 +93,72 @@ def test_the_kept_matches_are_bounded(app, monkeypatch):
     for n in range(1, 5):
         call(app, f"{WOO}/products/{n}")
     assert len(handler._matches) == 2
+
+
+WSGI_PROGRAM = """
+import io, json, sys, threading
+from checkout_hub.wsgi import application
+from django.core.management import call_command
+from django.core.cache import caches
+from django.db import connections
+
+def health():
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": "/__hub/health", "QUERY_STRING": "",
+        "SERVER_NAME": "testserver", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "testserver", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+    }
+    started = []
+    reply = application(environ, lambda status, headers, *_: started.append(status))
+    body = b"".join(reply)
+    reply.close()
+    return started[0], json.loads(body), id(connections["default"]), id(caches["default"])
+
+call_command("migrate", verbosity=0)
+first, again = health(), health()
+other = []
+thread = threading.Thread(target=lambda: other.append(health()))
+thread.start()
+thread.join()
+print(json.dumps({
+    "storage": [type(h._connections).__name__ for h in (connections, caches)],
+    "statuses": [first[0], again[0], other[0][0]],
+    "health": first[1],
+    "same_thread_same_connection": first[2] == again[2],
+    "other_thread_own_connection": other[0][2] != first[2],
+    "other_thread_own_cache_client": other[0][3] != first[3],
+}))
+"""
+
+
+def test_under_wsgi_each_thread_keeps_its_connections_in_a_thread_local(tmp_path):
+    """checkout_hub.wsgi (what gunicorn serves) keeps connections and cache clients in a plain
+    threading.local: one connection per thread, reused by the thread's next request."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "checkout_hub.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'hub.sqlite3'}",
+        "CACHE_URL": "locmem://",
+        "HUB_JOURNAL_ENABLED": "0",
+        "DEBUG": "0",
+        "SECRET_KEY": "test-only",
+        "ALLOWED_HOSTS": "*",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", WSGI_PROGRAM],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen == {
+        "storage": ["_local", "_local"],  # threading.local
+        "statuses": ["200 OK", "200 OK", "200 OK"],
+        "health": {"status": "ok", "database": "sqlite", "cache": "ok"},
+        "same_thread_same_connection": True,
+        "other_thread_own_connection": True,
+        "other_thread_own_cache_client": True,
+    }
