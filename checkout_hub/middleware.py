@@ -64,11 +64,10 @@ class RequestJournalMiddleware:
                 correlation_id=request.correlation_id,
                 scenario=getattr(request, "hub_scenario", ""),
                 remote_addr=request.META.get("REMOTE_ADDR"),
-                request_headers=request.headers,
+                request_headers=journal.request_header_items(request.META),
                 request_body=raw_body,
                 request_content_type=request.content_type or "",
-                # A copy: outer middleware may still add headers the client gets.
-                response_headers=dict(response.headers),
+                response_headers=journal.response_header_items(response),
                 response_body=b"" if response.streaming else response.content,
                 response_content_type=response.get("Content-Type", ""),
             )

@@ -48,6 +48,7 @@ import orjson
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections, transaction
 from django.db.models import DateTimeField, GenericIPAddressField, JSONField
+from django.http.request import HttpHeaders
 
 from checkout_hub import clock
 from checkout_hub.models import RequestLog, Vendor
@@ -227,10 +228,30 @@ def mask_json_text(text: str) -> str:
 
 
 def redact_headers(headers) -> dict:
+    """A mapping of headers, or (name, value) pairs, redacted."""
+    items = tuple(headers.items() if isinstance(headers, Mapping) else headers)
     try:
-        return dict(_redacted_headers(tuple(headers.items())))
+        return dict(_redacted_headers(items))
     except TypeError:  # a value that cannot be hashed
-        return dict(_redacted_header(str(k), str(v)) for k, v in headers.items())
+        return dict(_redacted_header(str(k), str(v)) for k, v in items)
+
+
+def request_header_items(meta: Mapping) -> tuple[tuple[str, str], ...]:
+    """A request's headers as `request.headers` names them (`Cart-Token`, `Content-Type`), as
+    pairs: building `HttpHeaders` parsed every key of the environ on every request; here each
+    key's name is worked out once."""
+    return tuple((name, meta[key]) for key in meta if (name := _header_name(key)) is not None)
+
+
+# The environ's keys repeat from request to request; the client chooses them, so bounded.
+_header_name = functools.lru_cache(maxsize=1024)(HttpHeaders.parse_header_name)
+
+
+def response_header_items(response) -> tuple[tuple[str, str], ...]:
+    """A reply's headers as set, as pairs (a copy: outer middleware may still add some).
+    Read from ResponseHeaders' store of (name, value) by lower-cased name: `dict(headers)`
+    went through the mapping's __iter__ and __getitem__ for each one."""
+    return tuple(response.headers._store.values())
 
 
 @functools.lru_cache(maxsize=1024)
@@ -344,10 +365,10 @@ class Entry:
     correlation_id: str = ""
     scenario: str = ""
     remote_addr: str | None = None
-    request_headers: Mapping = field(default_factory=dict)
+    request_headers: Mapping | tuple = field(default_factory=dict)  # or (name, value) pairs
     request_body: bytes | str = b""
     request_content_type: str = ""
-    response_headers: Mapping = field(default_factory=dict)
+    response_headers: Mapping | tuple = field(default_factory=dict)
     response_body: bytes | str = b""
     response_content_type: str = ""
     created_at: object = field(default_factory=clock.now)

@@ -130,3 +130,27 @@ def test_one_insert_per_request(client, django_assert_num_queries):
     # SELECT 1 (health) + the journal INSERT; nothing else.
     with django_assert_num_queries(2):
         client.get("/__hub/health")
+
+
+def test_header_pairs_are_the_headers_django_names(rf):
+    """The journal reads a request's headers from its environ and a reply's from its store;
+    both come out as `request.headers` and `response.headers` name them."""
+    from django.http import HttpResponse
+
+    request = rf.post(
+        "/wp-json/wc/store/v1/cart",
+        data="{}",
+        content_type="application/json",
+        HTTP_CART_TOKEN="eyJ.a.b",
+        HTTP_X_WP_NONCE="n",
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    pairs = journal.request_header_items(request.META)
+    assert dict(pairs) == dict(request.headers)
+    assert {"Cart-Token", "X-Wp-Nonce", "Content-Type", "Content-Length"} <= dict(pairs).keys()
+
+    response = HttpResponse(b"{}", content_type="application/json")
+    response["vary"] = "Accept"
+    response["X-WP-Total"] = "3"
+    assert journal.response_header_items(response) == tuple(response.headers.items())
+    assert dict(journal.response_header_items(response))["vary"] == "Accept"
