@@ -24,6 +24,7 @@ from checkout_hub.services import ratelimit, scenarios
 from .auth import LoginSessionAuthentication
 from .parsers import BoundedJSONParser
 from .renderers import BrowsableAPIRenderer, JSONRenderer
+from .request import HubRequest
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Content negotiation's answers by (view class, renderers, Accept, format): bounded, since the
@@ -69,6 +70,16 @@ class VendorAPIView(APIView):
     raw_form_example: dict | None = None
     # Where errors of this view arise, for codes that differ by step (see api.errors.Situation).
     error_stage = ""
+
+    def initialize_request(self, request, *args, **kwargs):
+        """DRF's, with the hub's Request (api/request.py)."""
+        return HubRequest(
+            request,
+            parsers=self.get_parsers(),
+            authenticators=self.get_authenticators(),
+            negotiator=self.get_content_negotiator(),
+            parser_context=self.get_parser_context(request),
+        )
 
     def get_exception_handler(self):
         handler = type(self).exception_handler
