@@ -110,11 +110,13 @@ def test_bodies_are_cut_to_size():
 
 
 def test_prune_keeps_the_newest_rows():
+    assert journal.prune(max_rows=10) == 0  # an empty journal
     for i in range(30):
         RequestLog.objects.create(method="GET", path=f"/p/{i}", status=200, duration_ms=1)
     assert journal.prune(max_rows=10) == 20
     assert [r.path for r in RequestLog.objects.all()][:2] == ["/p/29", "/p/28"]
     assert RequestLog.objects.count() == 10
+    assert journal.prune(max_rows=10) == 0
 
 
 @override_settings(HUB_JOURNAL_MAX_ROWS=5)
