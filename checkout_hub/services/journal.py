@@ -34,6 +34,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import operator
 import os
 import queue
 import re
@@ -238,13 +239,23 @@ def redact_headers(headers) -> dict:
 
 def request_header_items(meta: Mapping) -> tuple[tuple[str, str], ...]:
     """A request's headers as `request.headers` names them (`Cart-Token`, `Content-Type`), as
-    pairs: building `HttpHeaders` parsed every key of the environ on every request; here each
-    key's name is worked out once."""
-    return tuple((name, meta[key]) for key in meta if (name := _header_name(key)) is not None)
+    pairs: building `HttpHeaders` parsed every key of the environ on every request. A client
+    sends the same headers request after request, so which keys are headers, and their names,
+    are worked out once per set of keys; the values are then taken in one step."""
+    names, pick = _header_keys(tuple(meta))
+    return tuple(zip(names, pick(meta), strict=True)) if names else ()
 
 
-# The environ's keys repeat from request to request; the client chooses them, so bounded.
-_header_name = functools.lru_cache(maxsize=1024)(HttpHeaders.parse_header_name)
+@functools.lru_cache(maxsize=256)  # sets of keys the clients chose: bounded
+def _header_keys(keys: tuple) -> tuple[tuple[str, ...], object]:
+    pairs = [(key, name) for key in keys if (name := HttpHeaders.parse_header_name(key))]
+    if not pairs:
+        return (), None
+    names = tuple(name for _, name in pairs)
+    if len(pairs) == 1:  # itemgetter of one key returns the value, not a tuple of one
+        key = pairs[0][0]
+        return names, lambda meta: (meta[key],)
+    return names, operator.itemgetter(*(key for key, _ in pairs))
 
 
 def response_header_items(response) -> tuple[tuple[str, str], ...]:

@@ -150,9 +150,27 @@ def test_header_pairs_are_the_headers_django_names(rf):
     pairs = journal.request_header_items(request.META)
     assert dict(pairs) == dict(request.headers)
     assert {"Cart-Token", "X-Wp-Nonce", "Content-Type", "Content-Length"} <= dict(pairs).keys()
+    assert journal.request_header_items({"HTTP_HOST": "h", "wsgi.input": None}) == (("Host", "h"),)
+    assert journal.request_header_items({"REMOTE_ADDR": "127.0.0.1"}) == ()
+    # The same keys again, other values: the values are this request's.
+    again = {**request.META, "HTTP_CART_TOKEN": "eyJ.c.d"}
+    assert dict(journal.request_header_items(again))["Cart-Token"] == "eyJ.c.d"
 
     response = HttpResponse(b"{}", content_type="application/json")
     response["vary"] = "Accept"
     response["X-WP-Total"] = "3"
     assert journal.response_header_items(response) == tuple(response.headers.items())
     assert dict(journal.response_header_items(response))["vary"] == "Accept"
+
+
+def test_a_new_correlation_id_is_a_version_4_uuid():
+    import uuid
+
+    from checkout_hub.middleware import new_correlation_id
+
+    ids = {new_correlation_id() for _ in range(200)}
+    assert len(ids) == 200
+    for value in ids:
+        parsed = uuid.UUID(value)
+        assert (parsed.version, parsed.variant) == (4, uuid.RFC_4122)
+        assert str(parsed) == value
