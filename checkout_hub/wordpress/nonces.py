@@ -9,6 +9,7 @@ one salt (`settings.WOO_STORE_SECRET`, else derived from SECRET_KEY).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 
@@ -23,7 +24,11 @@ REST_ACTION = "wp_rest"
 def salt() -> bytes:
     """The site's signing key. WordPress signs with wp_salt(); WooCommerce's Cart-Token with
     "@" + wp_salt(). The hub derives its own from its settings."""
-    configured = settings.WOO_STORE_SECRET or settings.SECRET_KEY
+    return _salt_of(settings.WOO_STORE_SECRET or settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=16)  # a Store API request asked for it three times
+def _salt_of(configured: str) -> bytes:
     return hashlib.sha256(("@" + configured).encode()).digest()
 
 
@@ -35,8 +40,13 @@ def tick(at: int | None = None) -> int:
 def make_nonce(session_token: str, user_id: int, *, action: str, at_tick: int | None = None) -> str:
     """wp_create_nonce(action) for `user_id` (0 for guests) and the session token."""
     current = tick() if at_tick is None else at_tick
+    return _nonce(current, action, user_id, session_token, salt())
+
+
+@functools.lru_cache(maxsize=4096)  # the same session asks again within the tick (12 hours)
+def _nonce(current: int, action: str, user_id: int, session_token: str, key: bytes) -> str:
     message = f"{current}|{action}|{user_id}|{session_token}"
-    return hmac.new(salt(), message.encode(), hashlib.md5).hexdigest()[-12:-2]
+    return hmac.new(key, message.encode(), hashlib.md5).hexdigest()[-12:-2]
 
 
 def verify_nonce(nonce: str, session_token: str, user_id: int, *, action: str) -> bool:
