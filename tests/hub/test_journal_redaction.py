@@ -253,3 +253,32 @@ def test_the_screen_reads_text_with_other_characters_as_plain_text():
     assert not journal._nothing_to_redact('{"note": "\u20ac 4242 4242 4242 4242 \u00d7"}')
     assert not journal._nothing_to_redact('{"note": "\u00e94242-4242-4242-4242\ud800"}')
     assert journal._nothing_to_redact('{"note": "\ud800 2026-12-01"}')
+
+
+def test_a_secret_named_key_holding_a_literal_skips_the_walk_and_is_kept():
+    """true, false and null hide nothing: the Store API's products carry
+    "is_password_protected": false, and their list is kept as sent, unwalked."""
+    for text in (
+        '{"id": 1, "is_password_protected": false, "name": "Cap"}',
+        '[{"is_password_protected":true},{"api_key":null,"token_count":false}]',
+    ):
+        assert journal._nothing_to_redact(text)
+        assert journal.redact_body(text.encode(), "application/json") == text
+    assert journal.redact_data({"password": False, "secret": None}) == {
+        "password": False,
+        "secret": None,
+    }
+
+
+def test_a_secret_word_anywhere_else_still_sends_the_reply_through_the_walk():
+    for text in (
+        '{"password": "hunter2"}',
+        '{"password": 4242}',
+        '{"note": "my password", "ok": true}',
+        '{"x": "\\"password\\": true"}',  # a string holding a key-like pair
+        '{"is_password_protected": false, "password": "hunter2"}',
+        '{"cart_to\u212aen": "abc"}',  # the Kelvin sign lowers to "k": "cart_token"
+    ):
+        assert not journal._nothing_to_redact(text), text
+    redacted = json.loads(journal.redact_body(b'{"password": "hunter2", "a": true}', "json"))
+    assert redacted == {"password": journal.REDACTED, "a": True}
