@@ -87,7 +87,7 @@ def test_reset_is_a_fresh_store_in_a_bounded_number_of_statements(client, busy_s
     )
     assert reply.status_code == 200, reply.content
     # Its speed is bounded by what it does, not by a clock (a slow or busy machine took 2 s):
-    # a fixed number of statements, whatever the store held.
+    # the statements a reset of this busy store runs stay under the budget.
     assert len(captured) <= RESET_QUERY_BUDGET
     body = reply.json()
     assert body["seeded"] is True and body["seed"] is None
