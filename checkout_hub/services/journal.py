@@ -301,7 +301,8 @@ SECRET_WORDS = (
 # Only a text that still has 13 zeros in a row once every space and dash is taken out can hold
 # one, and only such a text is searched with CARD_RUN (the regex tried every zero of a reply's
 # prices and dates: 200 us for the Store API's product list).
-SECRET_MARKS = ("_test_", "_live_", "_secret_", "eyJ", "Bearer", "Basic")
+CREDENTIAL_WORDS = ("Bearer", "Basic")
+SECRET_MARKS = ("_test_", "_live_", "_secret_", "eyJ", *CREDENTIAL_WORDS)
 # The screen works on the text's UTF-8 bytes: bytes.translate is one table lookup per byte, where
 # str.translate of a text holding any non-ASCII character ("€", "×") went through a dict per
 # character (100 us for a 2 KB CoCart reply). A multi-byte character has no ASCII byte in it.
@@ -317,7 +318,11 @@ PLAIN_KEY = re.compile(rb"[a-z0-9_-]*")
 # The screen searches the text's UTF-8, which the card check needs anyway (bytes.translate):
 # ASCII words and marks are found there exactly where they are in the text.
 SECRET_WORD_BYTES = tuple(word.encode() for word in SECRET_WORDS)
-SECRET_MARK_BYTES = tuple(mark.encode() for mark in SECRET_MARKS)
+SECRET_MARK_BYTES = tuple(mark.encode() for mark in SECRET_MARKS if mark not in CREDENTIAL_WORDS)
+# A credential's scheme counts only where whitespace could follow it (SECRET_SHAPES wants
+# "Basic" and then \s): "Basics" (the demo store's brand "Hub Basics") or "BasicAuth" cannot
+# start one, and sent every product list naming the brand through the walk.
+CREDENTIAL_MARK = re.compile(rb"(?:Bearer|Basic)(?![A-Za-z0-9_])")
 
 
 def _only_in_literal_keys(lowered: bytes, word: bytes) -> bool:
@@ -353,7 +358,7 @@ def _nothing_to_redact(text: str) -> bool:
     found = [word for word in SECRET_WORD_BYTES if word in lowered]
     if found and not all(_only_in_literal_keys(lowered, word) for word in found):
         return False
-    if any(mark in raw for mark in SECRET_MARK_BYTES):
+    if any(mark in raw for mark in SECRET_MARK_BYTES) or CREDENTIAL_MARK.search(raw):
         return False
     zeroed = raw.translate(DIGITS_AS_ZERO)
     if b"0" * 13 not in zeroed.replace(b" ", b"").replace(b"-", b""):

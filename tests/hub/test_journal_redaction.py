@@ -212,7 +212,7 @@ PIECES = st.sampled_from(
     ["4242", "4242424242424242", "4242 4242 4242 4242", "sk_test_abc", "pi_1_secret_x", "eyJa.b.c",
      "Bearer x", "Basic y", "?client_secret=z", "&a=b", "password", "Card", "cvc", "nonce", "-",
      " ", "1", "x", "é", "_", "=", "4242-4242-4242-4242", "2026-12-01", "12 34", "378282246310005",
-     "4242  4242"]
+     "4242  4242", "Basics", "BasicAuth", "Bearer\t", "Basic\u00a0z"]
 )  # fmt: skip
 TEXT = st.lists(PIECES, max_size=6).map("".join)
 JSON = st.recursive(
@@ -304,3 +304,9 @@ def test_text_the_mask_screen_lets_through_is_text_masking_would_not_change(text
     if not journal.MAYBE_SECRET.search(text):
         assert _masked_unscreened(text) == text
     assert journal.mask_text(text) == _masked_unscreened(text)
+
+
+def test_a_word_that_only_starts_like_a_credential_skips_the_walk():
+    assert journal._nothing_to_redact('{"brands": [{"name": "Hub Basics"}], "x": "BasicAuth"}')
+    for text in ('{"a": "Basic dXNlcg=="}', '{"a": "Bearer\\tabc"}', '{"a": "Basic\u00a0abc"}'):
+        assert not journal._nothing_to_redact(text), text
